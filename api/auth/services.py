@@ -1,0 +1,146 @@
+"""Writes for practices and staff. Each enforces the rules in its docstring."""
+
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from rest_framework.exceptions import ValidationError
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+
+from api.auth.models import Practice, Role, User
+from api.exceptions import Conflict
+
+
+def _validate_password(password: str, user: User, field: str) -> None:
+    try:
+        password_validation.validate_password(password, user)
+    except DjangoValidationError as error:
+        raise ValidationError({field: list(error.messages)}) from error
+
+
+def _validate_email_free(email: str, user: User | None = None, field: str = "email") -> str:
+    """The address, normalised to lower case, if it is valid and no other user has it."""
+    try:
+        validate_email(email)
+    except DjangoValidationError as error:
+        raise ValidationError({field: list(error.messages)}) from error
+    email = User.objects.normalize_email(email).lower()
+    taken = User.objects.filter(email=email)
+    if user is not None:
+        taken = taken.exclude(pk=user.pk)
+    if taken.exists():
+        raise ValidationError({field: ["A user with this email address already exists."]})
+    return email
+
+
+def _validate_supervision(user: User, role: str, supervisor: User | None) -> None:
+    """A supervisor is an active supervisor of the same practice, never oneself nor a cycle;
+    admins have none."""
+    if supervisor is None:
+        return
+    if role == Role.ADMIN:
+        raise ValidationError({"supervisor": ["Administrators do not have a supervisor."]})
+    if supervisor.practice_id != user.practice_id:
+        raise ValidationError({"supervisor": ["No such user in this practice."]})
+    if supervisor.pk == user.pk:
+        raise ValidationError({"supervisor": ["A user cannot supervise themselves."]})
+    if supervisor.role != Role.SUPERVISOR or not supervisor.is_active:
+        raise ValidationError({"supervisor": ["The supervisor must be an active supervisor."]})
+    above = supervisor.supervisor
+    while above is not None:
+        if above.pk == user.pk:
+            raise ValidationError({"supervisor": ["This would make a supervision cycle."]})
+        above = above.supervisor
+
+
+@transaction.atomic
+def practice_create(
+    *, name: str, admin_email: str, admin_password: str, admin_full_name: str = "Administrator"
+) -> User:
+    """Create a practice and its first admin; the password passes the password validators."""
+    practice = Practice.objects.create(name=name)
+    admin = User(practice=practice, role=Role.ADMIN, full_name=admin_full_name)
+    admin.email = _validate_email_free(admin_email, field="admin_email")
+    _validate_password(admin_password, admin, "admin_password")
+    admin.set_password(admin_password)
+    admin.save()
+    return admin
+
+
+@transaction.atomic
+def user_create(
+    *,
+    practice: Practice,
+    email: str,
+    full_name: str,
+    role: str,
+    password: str,
+    supervisor: User | None = None,
+) -> User:
+    """Add a member of staff to a practice. Email unique (case-insensitive), password
+    validated, supervision rules as `_validate_supervision`."""
+    user = User(practice=practice, full_name=full_name, role=role, supervisor=supervisor)
+    user.email = _validate_email_free(email)
+    _validate_supervision(user, role, supervisor)
+    _validate_password(password, user, "password")
+    user.set_password(password)
+    user.save()
+    return user
+
+
+@transaction.atomic
+def user_update(*, user: User, **changes) -> User:
+    """Change a member's email, name, role or supervisor. A supervisor who still supervises
+    someone keeps the supervisor role."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if "email" in changes:
+        changes["email"] = _validate_email_free(changes["email"], user)
+    role = changes.get("role", user.role)
+    supervisor = changes.get("supervisor", user.supervisor)
+    if role != Role.SUPERVISOR and user.role == Role.SUPERVISOR and user.supervisees.exists():
+        raise ValidationError({"role": ["This user still supervises others; reassign them first."]})
+    _validate_supervision(user, role, supervisor)
+    for field, value in changes.items():
+        setattr(user, field, value)
+    user.save()
+    return user
+
+
+def refresh_tokens_revoke(*, user: User) -> int:
+    """Blacklist every refresh token the user still holds; returns how many were revoked."""
+    outstanding = OutstandingToken.objects.filter(user=user).exclude(blacklistedtoken__isnull=False)
+    tokens = list(outstanding)
+    BlacklistedToken.objects.bulk_create(
+        [BlacklistedToken(token=token) for token in tokens], ignore_conflicts=True
+    )
+    return len(tokens)
+
+
+@transaction.atomic
+def user_deactivate(*, user: User, by: User) -> User:
+    """Deactivate a member: no more logins or refreshes. Nothing is deleted, because clinical
+    records point at their authors. Admins cannot deactivate themselves."""
+    if user.pk == by.pk:
+        raise Conflict("You cannot deactivate your own account.")
+    user.is_active = False
+    user.save(update_fields=["is_active", "updated_at"])
+    refresh_tokens_revoke(user=user)
+    return user
+
+
+def user_reactivate(*, user: User) -> User:
+    user.is_active = True
+    user.save(update_fields=["is_active", "updated_at"])
+    return user
+
+
+@transaction.atomic
+def password_change(*, user: User, old_password: str, new_password: str) -> None:
+    """Change one's own password: the old one must match, the new one pass the validators, and
+    every outstanding refresh token is revoked."""
+    if not user.check_password(old_password):
+        raise ValidationError({"old_password": ["The current password is not correct."]})
+    _validate_password(new_password, user, "new_password")
+    user.set_password(new_password)
+    user.save(update_fields=["password", "updated_at"])
+    refresh_tokens_revoke(user=user)

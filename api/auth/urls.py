@@ -1,0 +1,16 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from api.auth import views
+
+router = SimpleRouter()
+router.register("users", views.UserViewSet, basename="user")
+
+urlpatterns = [
+    path("auth/token/", views.LoginView.as_view(), name="auth-token"),
+    path("auth/token/refresh/", views.RefreshView.as_view(), name="auth-token-refresh"),
+    path("auth/logout/", views.LogoutView.as_view(), name="auth-logout"),
+    path("auth/me/", views.MeView.as_view(), name="auth-me"),
+    path("auth/password/", views.PasswordChangeView.as_view(), name="auth-password"),
+    *router.urls,
+]

@@ -1,0 +1,127 @@
+"""Every error the API returns, as RFC 9457 problem details.
+
+DRF exceptions pass through `problem_exception_handler`; errors raised outside DRF views (unknown
+URLs, oversized bodies, crashes in middleware) through the Django handlers at the bottom.
+"""
+
+import logging
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, JsonResponse
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework.settings import api_settings
+from rest_framework.views import set_rollback
+
+from api.problems import PROBLEM_MEDIA_TYPE, problem_body
+
+logger = logging.getLogger("rootwise.errors")
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The request conflicts with the current state of the record."
+    default_code = "conflict"
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "The record has changed since you last read it."
+    default_code = "precondition_failed"
+
+
+class ServerError(exceptions.APIException):
+    default_detail = "An unexpected error occurred; it has been logged."
+    default_code = "server_error"
+
+
+class ServiceUnavailable(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "The service is temporarily unavailable; try again shortly."
+    default_code = "service_unavailable"
+
+
+def field_errors(detail, path: tuple = ()) -> list[dict]:
+    """Flatten DRF's nested error detail into `[{field, code, message}]` with dotted paths."""
+    if isinstance(detail, dict):
+        errors = []
+        for key, value in detail.items():
+            step = () if key == api_settings.NON_FIELD_ERRORS_KEY else (str(key),)
+            errors.extend(field_errors(value, path + step))
+        return errors
+    if isinstance(detail, list):
+        errors = []
+        for index, item in enumerate(detail):
+            if isinstance(item, dict | list):
+                errors.extend(field_errors(item, (*path, str(index))))
+            else:
+                errors.extend(field_errors(item, path))
+        return errors
+    return [
+        {
+            "field": ".".join(path) or None,
+            "code": getattr(detail, "code", None) or "invalid",
+            "message": str(detail),
+        }
+    ]
+
+
+def _as_api_exception(exc: Exception) -> exceptions.APIException | None:
+    if isinstance(exc, exceptions.APIException):
+        return exc
+    if isinstance(exc, Http404):
+        return exceptions.NotFound()
+    if isinstance(exc, DjangoPermissionDenied):
+        return exceptions.PermissionDenied()
+    if isinstance(exc, DjangoValidationError):
+        return exceptions.ValidationError(as_serializer_error(exc))
+    return None
+
+
+def problem_exception_handler(exc: Exception, context: dict) -> Response:
+    api_exc = _as_api_exception(exc)
+    if api_exc is None:
+        logger.exception("Unhandled error in %s", context.get("view").__class__.__name__)
+        api_exc = ServerError()
+
+    if isinstance(api_exc, exceptions.ValidationError):
+        errors = field_errors(api_exc.detail)
+        detail = errors[0]["message"] if len(errors) == 1 else "The request has invalid fields."
+        body = problem_body(api_exc.status_code, "validation_error", detail, errors)
+    else:
+        body = problem_body(api_exc.status_code, api_exc.default_code, str(api_exc.detail))
+
+    headers = {}
+    if getattr(api_exc, "auth_header", None):
+        headers["WWW-Authenticate"] = api_exc.auth_header
+    if getattr(api_exc, "wait", None):
+        headers["Retry-After"] = str(int(api_exc.wait))
+
+    set_rollback()
+    return Response(
+        body, status=api_exc.status_code, headers=headers, content_type=PROBLEM_MEDIA_TYPE
+    )
+
+
+def problem_response(status_code: int, code: str, detail: str) -> JsonResponse:
+    return JsonResponse(
+        problem_body(status_code, code, detail), status=status_code, content_type=PROBLEM_MEDIA_TYPE
+    )
+
+
+def bad_request(request, exception=None) -> JsonResponse:
+    return problem_response(400, "bad_request", "The request could not be understood.")
+
+
+def permission_denied(request, exception=None) -> JsonResponse:
+    return problem_response(403, "permission_denied", "You do not have permission to do this.")
+
+
+def not_found(request, exception=None, path: str = "") -> JsonResponse:
+    return problem_response(404, "not_found", "No such resource.")
+
+
+def server_error(request) -> JsonResponse:
+    return problem_response(500, ServerError.default_code, ServerError.default_detail)

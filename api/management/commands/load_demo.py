@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from api.demo.staff import PASSWORD, STAFF, load_staff
+
+
+class Command(BaseCommand):
+    help = "Load the demo practice (idempotent) and print its logins. Never run in production."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--even-without-debug",
+            action="store_true",
+            help="Load even though DEBUG is off (a demo server, never real client data).",
+        )
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG and not options["even_without_debug"]:
+            raise CommandError("Refusing to load demo data with DEBUG off.")
+        with transaction.atomic():
+            load_staff()
+        self.stdout.write(f"Demo logins (password for all: {PASSWORD}):")
+        for email, full_name, role, _ in STAFF:
+            self.stdout.write(f"  {role:<11} {email:<32} {full_name}")

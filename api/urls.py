@@ -1,0 +1,28 @@
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from api import exceptions
+from api.vocabulary_views import RootListView, StrategyListView
+
+v1 = [
+    path("", include("api.auth.urls")),
+    path("roots/", RootListView.as_view(), name="roots"),
+    path("strategies/", StrategyListView.as_view(), name="strategies"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path(
+        "redoc/",
+        SpectacularRedocView.as_view(url_name="schema", template_name="api/redoc.html"),
+        name="redoc",
+    ),
+]
+
+urlpatterns = [
+    path("api/v1/", include(v1)),
+    re_path(r"^api/", exceptions.not_found),
+]
+
+handler400 = exceptions.bad_request
+handler403 = exceptions.permission_denied
+handler404 = exceptions.not_found
+handler500 = exceptions.server_error

@@ -1,0 +1,66 @@
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from tests.factories import AdminFactory, PracticeFactory, SupervisorFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttle counters live in the cache; each test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def practice(db):
+    return PracticeFactory()
+
+
+@pytest.fixture
+def other_practice(db):
+    return PracticeFactory(name="Elsewhere Therapy")
+
+
+@pytest.fixture
+def admin(practice):
+    return AdminFactory(practice=practice)
+
+
+@pytest.fixture
+def supervisor(practice):
+    return SupervisorFactory(practice=practice)
+
+
+@pytest.fixture
+def clinician(practice, supervisor):
+    return UserFactory(practice=practice, supervisor=supervisor)
+
+
+@pytest.fixture
+def colleague(practice):
+    """A clinician of the same practice with no relation to anyone else's clients."""
+    return UserFactory(practice=practice)
+
+
+@pytest.fixture
+def stranger(other_practice):
+    """An admin of another practice: sees everything there, nothing here."""
+    return AdminFactory(practice=other_practice)
+
+
+@pytest.fixture
+def as_user(api_client):
+    """`as_user(user)` returns a client authenticated as `user`."""
+
+    def authenticate(user) -> APIClient:
+        api_client.force_authenticate(user)
+        return api_client
+
+    return authenticate

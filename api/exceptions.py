@@ -8,6 +8,8 @@ import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -77,6 +79,11 @@ def _as_api_exception(exc: Exception) -> exceptions.APIException | None:
         return exceptions.PermissionDenied()
     if isinstance(exc, DjangoValidationError):
         return exceptions.ValidationError(as_serializer_error(exc))
+    if isinstance(exc, ProtectedError | RestrictedError | IntegrityError):
+        # A database constraint caught what validation did not (usually a race between two
+        # writers): the data is intact, and the client should re-read and retry.
+        logger.warning("A database constraint refused a write (%s).", type(exc).__name__)
+        return Conflict("The change conflicts with other records; reload and try again.")
     return None
 
 

@@ -69,10 +69,16 @@ class ProblemAutoSchema(AutoSchema):
         return operation_id
 
     def _may_forbid(self) -> bool:
+        """Writes may be refused by role or by read-only access; reads by special permissions."""
+        if self.method != "GET" and not self._is_public():
+            return True
         return any(
             not isinstance(permission, (AllowAny, IsAuthenticated))
             for permission in self.view.get_permissions()
         )
+
+    def _is_public(self) -> bool:
+        return all(isinstance(permission, AllowAny) for permission in self.view.get_permissions())
 
     def _error_statuses(self) -> list[int]:
         statuses = []
@@ -106,3 +112,12 @@ class ProblemAutoSchema(AutoSchema):
                     media_types=[PROBLEM_MEDIA_TYPE],
                 )
         return dict(sorted(responses.items()))
+
+    def _map_basic_serializer(self, serializer, direction):
+        """Fields a serializer omits for some callers (`clinical_fields`, hidden from admins)
+        are documented as optional in responses."""
+        schema = super()._map_basic_serializer(serializer, direction)
+        omitted = getattr(serializer, "clinical_fields", ())
+        if direction == "response" and omitted and "required" in schema:
+            schema["required"] = [name for name in schema["required"] if name not in omitted]
+        return schema

@@ -2,7 +2,14 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from tests.factories import AdminFactory, PracticeFactory, SupervisorFactory, UserFactory
+from tests.factories import (
+    AdminFactory,
+    ClientFactory,
+    PracticeFactory,
+    SessionFactory,
+    SupervisorFactory,
+    UserFactory,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -56,11 +63,24 @@ def stranger(other_practice):
 
 
 @pytest.fixture
-def as_user(api_client):
-    """`as_user(user)` returns a client authenticated as `user`."""
+def as_user():
+    """`as_user(user)` returns a new API client authenticated as `user`."""
 
     def authenticate(user) -> APIClient:
-        api_client.force_authenticate(user)
-        return api_client
+        client = APIClient()
+        client.force_authenticate(user)
+        return client
 
     return authenticate
+
+
+@pytest.fixture
+def client_record(clinician):
+    """A client of `clinician` (who is supervised by `supervisor`), with presenting roots."""
+    return ClientFactory(primary_clinician=clinician, roots=[("perfectionism", 4)])
+
+
+@pytest.fixture
+def session_record(client_record):
+    """An unsigned completed session of `client_record`, by `clinician`."""
+    return SessionFactory(client=client_record, roots_addressed=["perfectionism"])

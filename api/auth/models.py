@@ -79,5 +79,9 @@ class User(RecordModel, AbstractBaseUser):
         return self.role == Role.ADMIN
 
     @property
+    def is_supervisor(self) -> bool:
+        return self.role == Role.SUPERVISOR
+
+    @property
     def is_clinical(self) -> bool:
         return self.role in CLINICAL_ROLES

@@ -4,7 +4,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from api.auth.models import Practice, Role, User
+from api.demo.clinical import CLIENTS
 from api.demo.staff import PASSWORD, STAFF
+from clients.models import Client
+from sessions.models import Session
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +61,9 @@ def test_create_practice_refuses_an_email_already_in_use():
 
 def test_demo_data_is_idempotent_and_its_logins_work(api_client):
     call_command("load_demo", even_without_debug=True)
+    counts = (Client.objects.count(), Session.objects.count())
     call_command("load_demo", even_without_debug=True)
+    assert (Client.objects.count(), Session.objects.count()) == counts
     assert User.objects.count() == len(STAFF)
     assert Practice.objects.count() == 1
     for email, _, role, _ in STAFF:
@@ -73,3 +78,17 @@ def test_demo_data_is_refused_with_debug_off():
     with pytest.raises(CommandError, match="DEBUG off"):
         call_command("load_demo")
     assert not User.objects.exists()
+
+
+def test_demo_clients_have_roots_and_signed_and_unsigned_sessions(as_user):
+    call_command("load_demo", even_without_debug=True)
+    assert Client.objects.count() == len(CLIENTS)
+    clinician = User.objects.get(email="clinician@demo.rootwise.test")
+    clients = as_user(clinician).get("/api/v1/clients/").json()["results"]
+    assert {client["external_id"] for client in clients} == {"DEMO-001", "DEMO-002", "DEMO-003"}
+    assert all(client["presenting_roots"] for client in clients)
+    sessions = as_user(clinician).get("/api/v1/sessions/", {"page_size": 200}).json()["results"]
+    signed = [session for session in sessions if session["signed_at"]]
+    unsigned_notes = [s for s in sessions if s["note"] and not s["signed_at"]]
+    assert signed and unsigned_notes
+    assert {session["note"]["format"] for session in signed} == {"dap", "soap", "birp", "narrative"}

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from api.demo.clinical import load_clinical
 from api.demo.staff import PASSWORD, STAFF, load_staff
 
 
@@ -19,7 +20,7 @@ class Command(BaseCommand):
         if not settings.DEBUG and not options["even_without_debug"]:
             raise CommandError("Refusing to load demo data with DEBUG off.")
         with transaction.atomic():
-            load_staff()
+            load_clinical(load_staff())
         self.stdout.write(f"Demo logins (password for all: {PASSWORD}):")
         for email, full_name, role, _ in STAFF:
             self.stdout.write(f"  {role:<11} {email:<32} {full_name}")

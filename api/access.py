@@ -1,0 +1,73 @@
+"""Who may see and change which client records: the one place that decides.
+
+Every clinical viewset narrows its queryset through `ScopedViewSetMixin`, so a record the caller
+may not see is a 404, for reads and writes alike, exactly as if it did not exist.
+
+- Clinician: clients they are primary clinician of or on the care team of; full access.
+- Supervisor: the same for their own caseload, plus read-only access to the clients of the
+  clinicians they supervise.
+- Admin: every client of the practice, administrative fields only; no clinical content.
+"""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from rest_framework.exceptions import PermissionDenied
+
+from api.auth.models import User
+from clients.models import Client
+
+CareTeam = Client.care_team.through
+
+
+def _on_care_team(client_id: str, **member) -> Exists:
+    return Exists(CareTeam.objects.filter(client_id=OuterRef(client_id), **member))
+
+
+def client_access(user: User, *, client: str = "", write: bool = False) -> Q:
+    """A filter for records whose client `user` may read (or, with `write`, change).
+
+    `client` is the lookup path from the filtered model to its client, e.g. "client__".
+    """
+    client_id = f"{client}id" if client else "pk"
+    if user.is_admin:
+        return Q(**{f"{client}practice_id": user.practice_id})
+    own = Q(**{f"{client}primary_clinician": user}) | Q(_on_care_team(client_id, user=user))
+    if write or not user.is_supervisor:
+        return own
+    supervised = Q(**{f"{client}primary_clinician__supervisor": user}) | Q(
+        _on_care_team(client_id, user__supervisor=user)
+    )
+    return own | supervised
+
+
+def clinical_access(user: User, *, client: str = "client__", write: bool = False) -> Q:
+    """As `client_access`, for clinical content, which admins never see."""
+    if user.is_admin:
+        return Q(pk__in=[])
+    return client_access(user, client=client, write=write)
+
+
+def visible_clients(user: User) -> QuerySet[Client]:
+    return Client.objects.filter(client_access(user))
+
+
+def writable_clients(user: User) -> QuerySet[Client]:
+    return Client.objects.filter(client_access(user, write=True))
+
+
+def require_write(user: User, client: Client) -> None:
+    """Refuse (403) a write to a client the user can see but may only read."""
+    if not writable_clients(user).filter(pk=client.pk).exists():
+        raise PermissionDenied("You may read this client's records but not change them.")
+
+
+class ScopedViewSetMixin:
+    """Narrows the queryset to what the caller may see, via `scope(user)`; swagger-safe."""
+
+    def scope(self, user: User) -> Q:
+        raise NotImplementedError
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if getattr(self, "swagger_fake_view", False):
+            return queryset.none()
+        return queryset.filter(self.scope(self.request.user))

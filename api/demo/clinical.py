@@ -1,0 +1,103 @@
+"""Demo clients, drawn from the source text's examples, with several weeks of sessions.
+
+Idempotent: a client whose external id already exists is left as it is.
+"""
+
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+
+from api.auth.models import User
+from api.vocabulary import Root
+from clients.models import Client
+from clients.services import client_create
+from sessions.models import Modality, SessionKind, SessionStatus
+from sessions.services import session_create, session_sign
+
+CLINICIAN = "clinician@demo.rootwise.test"
+CLINICIAN_2 = "clinician2@demo.rootwise.test"
+SUPERVISOR = "supervisor@demo.rootwise.test"
+
+CLIENTS = [
+    # external id, given, family, born, clinician, care team, presenting roots (root, severity)
+    ("DEMO-001", "Ethan", "Marsh", date(1996, 3, 14), CLINICIAN, [],
+     [(Root.EARLY_CHILDHOOD, 4), (Root.PAST_FAILURES, 2)]),
+    ("DEMO-002", "Charlotte", "Abbey", date(1989, 7, 2), CLINICIAN, [CLINICIAN_2],
+     [(Root.SOCIAL_COMPARISON, 4), (Root.PERFECTIONISM, 2)]),
+    ("DEMO-003", "Kyle", "Donovan", date(1993, 11, 23), CLINICIAN, [],
+     [(Root.PAST_FAILURES, 5)]),
+    ("DEMO-004", "Madeline", "Ortiz", date(1985, 5, 30), CLINICIAN_2, [],
+     [(Root.RELATIONSHIP_DYNAMICS, 4), (Root.EARLY_CHILDHOOD, 2)]),
+    ("DEMO-005", "Hailey", "Brooks", date(2004, 1, 9), CLINICIAN_2, [],
+     [(Root.PERFECTIONISM, 5), (Root.SOCIAL_COMPARISON, 3)]),
+    ("DEMO-006", "Noah", "Fairweather", date(1978, 9, 17), SUPERVISOR, [],
+     [(Root.PAST_FAILURES, 3)]),
+]  # fmt: skip
+
+NOTES = [
+    {"format": "dap", "data": "Described recent events where {focus} showed up; distress 6/10.",
+     "assessment": "Pattern consistent with the presenting concern; engaged and reflective.",
+     "plan": "Continue weekly; review homework next session."},
+    {"format": "soap", "subjective": "Reports a difficult week linked to {focus}.",
+     "objective": "Calm, good eye contact, speech normal in rate and tone.",
+     "assessment": "Some progress in noticing automatic thoughts.",
+     "plan": "Practise the thought record daily."},
+    {"format": "birp", "behavior": "Arrived on time; initially guarded when discussing {focus}.",
+     "intervention": "Socratic questioning and a values exercise.",
+     "response": "Identified two alternative explanations; mood lifted by the end.",
+     "plan": "Set one realistic goal for the week."},
+    {"format": "narrative",
+     "text": "We explored how {focus} shapes the client's self-talk and agreed next steps."},
+]  # fmt: skip
+
+WEEKS_OF_SESSIONS = 8
+
+
+def _note(week: int, focus: str) -> dict:
+    template = NOTES[week % len(NOTES)]
+    sections = {key: value.format(focus=focus) for key, value in template.items()}
+    return {"note_format": sections.pop("format"), "note_sections": sections}
+
+
+def _sessions(client: Client, clinician: User, roots: list[str], today: date) -> None:
+    for week in range(WEEKS_OF_SESSIONS, -1, -1):
+        day = today - timedelta(weeks=week) + timedelta(days=1)
+        starts_at = timezone.make_aware(datetime.combine(day, time(10 + week % 5)))
+        upcoming = week == 0
+        focus = Root(roots[week % len(roots)]).label.lower()
+        session = session_create(
+            by=clinician,
+            client=client,
+            starts_at=starts_at,
+            duration_minutes=60 if week == WEEKS_OF_SESSIONS else 50,
+            modality=[Modality.IN_PERSON, Modality.VIDEO][week % 2],
+            kind=SessionKind.INTAKE if week == WEEKS_OF_SESSIONS else SessionKind.INDIVIDUAL,
+            status=SessionStatus.SCHEDULED if upcoming else SessionStatus.COMPLETED,
+            roots_addressed=[] if upcoming else roots[: 1 + week % 2],
+            **({} if upcoming else _note(week, focus)),
+        )
+        if week > 1:  # the most recent completed note is left for the clinician to sign
+            session_sign(session=session, by=clinician)
+
+
+def load_clinical(staff: dict[str, User]) -> None:
+    today = timezone.localdate()
+    for external_id, given, family, born, clinician_email, team, roots in CLIENTS:
+        clinician = staff[clinician_email]
+        if Client.objects.filter(practice=clinician.practice, external_id=external_id).exists():
+            continue
+        client = client_create(
+            practice=clinician.practice,
+            by=clinician,
+            given_name=given,
+            family_name=family,
+            date_of_birth=born,
+            external_id=external_id,
+            intake_date=today - timedelta(weeks=WEEKS_OF_SESSIONS) + timedelta(days=1),
+            care_team=[staff[email] for email in team],
+            presenting_roots=[
+                {"root": root, "severity": severity, "is_primary": index == 0, "note": ""}
+                for index, (root, severity) in enumerate(roots)
+            ],
+        )
+        _sessions(client, clinician, [root for root, _ in roots], today)

@@ -1,0 +1,44 @@
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+
+from api.vocabulary import Root
+from clients.models import Client, ClientStatus, PresentingRoot
+
+CareTeam = Client.care_team.through
+
+
+class ClientFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=ClientStatus.choices)
+    clinician = django_filters.UUIDFilter(
+        method="filter_clinician", label="Primary clinician or care-team member (user id)."
+    )
+    root = django_filters.ChoiceFilter(
+        choices=Root.choices, method="filter_root", label="Presenting root of insecurity."
+    )
+    search = django_filters.CharFilter(
+        method="filter_search",
+        label="Part of a given, family or preferred name, or the external id.",
+    )
+
+    class Meta:
+        model = Client
+        fields = ["status", "clinician", "root", "search"]
+
+    def filter_clinician(self, queryset, name, value):
+        on_team = Exists(CareTeam.objects.filter(client_id=OuterRef("pk"), user_id=value))
+        return queryset.filter(Q(primary_clinician_id=value) | on_team)
+
+    def filter_root(self, queryset, name, value):
+        return queryset.filter(
+            Exists(PresentingRoot.objects.filter(client_id=OuterRef("pk"), root=value))
+        )
+
+    def filter_search(self, queryset, name, value):
+        every_term_in_a_name = Q()
+        for term in value.split():
+            every_term_in_a_name &= (
+                Q(given_name__icontains=term)
+                | Q(family_name__icontains=term)
+                | Q(preferred_name__icontains=term)
+            )
+        return queryset.filter(every_term_in_a_name | Q(external_id__iexact=value.strip()))

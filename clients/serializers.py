@@ -1,0 +1,143 @@
+from django.utils import timezone
+from rest_framework import serializers
+
+from api.auth.models import CLINICAL_ROLES, User
+from api.vocabulary import Root
+from clients.models import Client, ClientStatus, PresentingRoot
+
+
+class PresentingRootSerializer(serializers.ModelSerializer):
+    root = serializers.ChoiceField(choices=Root.choices)
+    severity = serializers.IntegerField(min_value=1, max_value=5)
+    is_primary = serializers.BooleanField(default=False)
+    note = serializers.CharField(allow_blank=True, default="", max_length=2000)
+
+    class Meta:
+        model = PresentingRoot
+        fields = ["root", "severity", "is_primary", "note"]
+
+
+def clinical_staff(user: User):
+    return User.objects.filter(
+        practice_id=user.practice_id, role__in=CLINICAL_ROLES, is_active=True
+    )
+
+
+class ClientSerializer(serializers.ModelSerializer):
+    """A client. Admins manage the administrative fields and never see the clinical ones
+    (`presenting_roots`, `sessions_count`, `last_session_at`), which are then absent."""
+
+    presenting_roots = PresentingRootSerializer(many=True, required=False)
+    primary_clinician = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.none(),
+        required=False,
+        help_text="A clinician or supervisor of the practice; defaults to the clinician creating.",
+    )
+    care_team = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.none(), many=True, required=False
+    )
+    intake_date = serializers.DateField(required=False, help_text="Defaults to today.")
+    sessions_count = serializers.IntegerField(read_only=True, help_text="Completed sessions.")
+    last_session_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="Start of the latest completed session."
+    )
+
+    clinical_fields = ("presenting_roots", "sessions_count", "last_session_at")
+
+    class Meta:
+        model = Client
+        fields = [
+            "id",
+            "given_name",
+            "family_name",
+            "preferred_name",
+            "date_of_birth",
+            "email",
+            "phone",
+            "status",
+            "intake_date",
+            "discharged_on",
+            "primary_clinician",
+            "care_team",
+            "external_id",
+            "presenting_roots",
+            "sessions_count",
+            "last_session_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "created_at", "updated_at"]
+        extra_kwargs = {
+            "discharged_on": {
+                "help_text": "Set to today on discharge unless given; cleared on re-admission."
+            },
+            "external_id": {"help_text": "The practice's own reference, unique in the practice."},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None and request.user.is_authenticated:
+            staff = clinical_staff(request.user)
+            self.fields["primary_clinician"].queryset = staff
+            self.fields["care_team"].child_relation.queryset = staff
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is None or request.user.is_admin:
+            for field in self.clinical_fields:
+                data.pop(field, None)
+        return data
+
+    def validate_presenting_roots(self, items: list[dict]) -> list[dict]:
+        errors: list[dict] = [{} for _ in items]
+        seen: set[str] = set()
+        primary_seen = False
+        for index, item in enumerate(items):
+            if item["root"] in seen:
+                errors[index]["root"] = ["This root is already listed for the client."]
+            seen.add(item["root"])
+            if item["is_primary"]:
+                if primary_seen:
+                    errors[index]["is_primary"] = ["Only one presenting root can be primary."]
+                primary_seen = True
+        if any(errors):
+            raise serializers.ValidationError(errors)
+        return items
+
+    def validate_date_of_birth(self, value):
+        if value is not None and value > timezone.localdate():
+            raise serializers.ValidationError("The date of birth cannot be in the future.")
+        return value
+
+    def validate_external_id(self, value: str) -> str:
+        request = self.context["request"]
+        taken = Client.objects.filter(practice_id=request.user.practice_id, external_id=value)
+        if self.instance is not None:
+            taken = taken.exclude(pk=self.instance.pk)
+        if value and taken.exists():
+            raise serializers.ValidationError("Another client of the practice has this id.")
+        return value
+
+    def validate(self, attrs: dict) -> dict:
+        def current(field):
+            return attrs.get(field, getattr(self.instance, field, None))
+
+        status = current("status") or ClientStatus.ACTIVE
+        discharged_on = attrs.get("discharged_on")
+        intake_date = current("intake_date")
+        if discharged_on is not None and status != ClientStatus.DISCHARGED:
+            raise serializers.ValidationError(
+                {"discharged_on": ["Only a discharged client has a discharge date."]}
+            )
+        if discharged_on is not None and intake_date and discharged_on < intake_date:
+            raise serializers.ValidationError(
+                {"discharged_on": ["The discharge date cannot be before the intake date."]}
+            )
+        birth = current("date_of_birth")
+        if birth and intake_date and birth > intake_date:
+            raise serializers.ValidationError(
+                {"date_of_birth": ["The date of birth cannot be after the intake date."]}
+            )
+        return attrs

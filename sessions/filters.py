@@ -1,0 +1,25 @@
+import django_filters
+from django.db.models import Exists, OuterRef
+
+from api.vocabulary import Root
+from sessions.models import Session, SessionRoot, SessionStatus
+
+
+class SessionFilter(django_filters.FilterSet):
+    client = django_filters.UUIDFilter(field_name="client_id")
+    clinician = django_filters.UUIDFilter(field_name="clinician_id")
+    status = django_filters.ChoiceFilter(choices=SessionStatus.choices)
+    root = django_filters.ChoiceFilter(
+        choices=Root.choices, method="filter_root", label="Root of insecurity addressed."
+    )
+    starts_after = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
+    starts_before = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
+
+    class Meta:
+        model = Session
+        fields = ["client", "clinician", "status", "root", "starts_after", "starts_before"]
+
+    def filter_root(self, queryset, name, value):
+        return queryset.filter(
+            Exists(SessionRoot.objects.filter(session_id=OuterRef("pk"), root=value))
+        )

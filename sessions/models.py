@@ -1,0 +1,155 @@
+from django.conf import settings
+from django.db import models
+
+from api.models import RecordModel
+from api.vocabulary import Root
+
+
+class Modality(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    VIDEO = "video", "Video"
+    PHONE = "phone", "Phone"
+
+
+class SessionKind(models.TextChoices):
+    INTAKE = "intake", "Intake"
+    INDIVIDUAL = "individual", "Individual"
+    COUPLE = "couple", "Couple"
+    FAMILY = "family", "Family"
+    GROUP = "group", "Group"
+
+
+class SessionStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+    NO_SHOW = "no_show", "No-show"
+
+
+class RiskLevel(models.TextChoices):
+    NONE = "none", "None"
+    LOW = "low", "Low"
+    MODERATE = "moderate", "Moderate"
+    HIGH = "high", "High"
+
+
+class NoteFormat(models.TextChoices):
+    DAP = "dap", "DAP (data, assessment, plan)"
+    SOAP = "soap", "SOAP (subjective, objective, assessment, plan)"
+    BIRP = "birp", "BIRP (behavior, intervention, response, plan)"
+    NARRATIVE = "narrative", "Narrative"
+
+
+class Session(RecordModel):
+    """One therapy session with a client, and its clinical note.
+
+    Once signed the note is locked: corrections are addenda.
+    """
+
+    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="sessions")
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sessions"
+    )
+    starts_at = models.DateTimeField()
+    duration_minutes = models.PositiveSmallIntegerField()
+    modality = models.CharField(max_length=20, choices=Modality.choices)
+    kind = models.CharField(max_length=20, choices=SessionKind.choices)
+    status = models.CharField(
+        max_length=20, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED
+    )
+    risk_level = models.CharField(max_length=20, choices=RiskLevel.choices, default=RiskLevel.NONE)
+    note_format = models.CharField(max_length=20, choices=NoteFormat.choices, blank=True)
+    note_sections = models.JSONField(default=dict, blank=True)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="signed_sessions",
+    )
+    cosigned_at = models.DateTimeField(null=True, blank=True)
+    cosigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cosigned_sessions",
+    )
+
+    class Meta:
+        ordering = ["-starts_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(duration_minutes__gte=1, duration_minutes__lte=600),
+                name="session_duration_1_to_600",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(signed_at__isnull=True, signed_by__isnull=True)
+                | models.Q(signed_at__isnull=False, signed_by__isnull=False),
+                name="session_signature_complete",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(cosigned_at__isnull=True, cosigned_by__isnull=True)
+                | models.Q(
+                    cosigned_at__isnull=False, cosigned_by__isnull=False, signed_at__isnull=False
+                ),
+                name="session_cosigned_only_after_signing",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(signed_at__isnull=True) | ~models.Q(note_format=""),
+                name="session_signed_note_exists",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=SessionStatus.values), name="session_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(note_format__in=[*NoteFormat.values, ""]),
+                name="session_note_format_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["client", "-starts_at"]),
+            models.Index(fields=["clinician", "-starts_at"]),
+        ]
+
+    @property
+    def is_signed(self) -> bool:
+        return self.signed_at is not None
+
+    @property
+    def roots_addressed(self) -> list[str]:
+        return [session_root.root for session_root in self.roots.all()]
+
+
+class SessionRoot(models.Model):
+    """A root of insecurity that presented or was worked on in a session."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="roots")
+    root = models.CharField(max_length=32, choices=Root.choices)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "root"], name="session_root_once"),
+            models.CheckConstraint(
+                condition=models.Q(root__in=Root.values), name="session_root_code_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["root", "session"])]
+
+    def __str__(self) -> str:
+        return self.root
+
+
+class Addendum(RecordModel):
+    """A dated, authored addition to a signed note. Never edited, never deleted."""
+
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="addenda")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="addenda"
+    )
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["created_at", "id"]

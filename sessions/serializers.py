@@ -1,0 +1,96 @@
+from rest_framework import serializers
+
+from api.access import clinical_access
+from api.auth.models import User
+from api.vocabulary import Root
+from clients.models import Client
+from clients.serializers import clinical_staff
+from sessions.models import Addendum, Session
+from sessions.notes import NoteField
+
+
+class AddendumSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Addendum
+        fields = ["id", "text", "author", "created_at"]
+        read_only_fields = ["id", "author", "created_at"]
+        extra_kwargs = {"text": {"max_length": 20_000}}
+
+
+class RootCodesField(serializers.ListField):
+    """A list of root codes, each at most once."""
+
+    child = serializers.ChoiceField(choices=Root.choices)
+
+    def to_internal_value(self, data):
+        codes = super().to_internal_value(data)
+        duplicates = {
+            index: ["This root is already listed."]
+            for index, code in enumerate(codes)
+            if code in codes[:index]
+        }
+        if duplicates:
+            raise serializers.ValidationError(duplicates)
+        return codes
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    """A therapy session and its note. The note is locked once signed."""
+
+    client = serializers.PrimaryKeyRelatedField(
+        queryset=Client.objects.none(), help_text="Set on creation; cannot change."
+    )
+    clinician = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.none(), required=False, help_text="Defaults to you."
+    )
+    duration_minutes = serializers.IntegerField(min_value=1, max_value=600)
+    roots_addressed = RootCodesField(
+        required=False, help_text="Roots of insecurity that presented or were worked on."
+    )
+    note = NoteField()
+    addenda = AddendumSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Session
+        fields = [
+            "id",
+            "client",
+            "clinician",
+            "starts_at",
+            "duration_minutes",
+            "modality",
+            "kind",
+            "status",
+            "roots_addressed",
+            "note",
+            "risk_level",
+            "signed_at",
+            "signed_by",
+            "cosigned_at",
+            "cosigned_by",
+            "addenda",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "id",
+            "signed_at",
+            "signed_by",
+            "cosigned_at",
+            "cosigned_by",
+            "created_at",
+            "updated_at",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None and request.user.is_authenticated:
+            user = request.user
+            self.fields["client"].queryset = Client.objects.filter(clinical_access(user, client=""))
+            self.fields["clinician"].queryset = clinical_staff(user)
+
+    def validate_client(self, client: Client) -> Client:
+        if self.instance is not None and client.pk != self.instance.client_id:
+            raise serializers.ValidationError("A session cannot move to another client.")
+        return client

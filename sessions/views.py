@@ -1,0 +1,87 @@
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from api.access import ScopedViewSetMixin, clinical_access
+from api.schema import problem
+from sessions import services
+from sessions.filters import SessionFilter
+from sessions.models import Session
+from sessions.selectors import sessions_for_reading
+from sessions.serializers import AddendumSerializer, SessionSerializer
+
+LOCKED = problem(409, "The note is signed and locked.")
+
+
+@extend_schema(tags=["sessions"])
+@extend_schema_view(
+    update=extend_schema(responses={200: SessionSerializer, **LOCKED}),
+    partial_update=extend_schema(responses={200: SessionSerializer, **LOCKED}),
+    destroy=extend_schema(responses={204: None, **LOCKED}),
+    sign=extend_schema(
+        request=None,
+        responses={200: SessionSerializer, **problem(409, "Already signed, or no note yet.")},
+    ),
+    cosign=extend_schema(
+        request=None,
+        responses={200: SessionSerializer, **problem(409, "Not signed yet, or co-signed.")},
+    ),
+    addenda=extend_schema(
+        request=AddendumSerializer,
+        responses={201: AddendumSerializer, **problem(409, "The note is not signed yet.")},
+    ),
+)
+class SessionViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
+    """Therapy sessions of the clients you may see. Only a session's clinician changes, signs
+    or deletes it; once signed its note is locked (409) and corrections are addenda. The
+    clinician's supervisor reads it and co-signs. Admins see no sessions."""
+
+    queryset = Session.objects.all()
+    serializer_class = SessionSerializer
+    filterset_class = SessionFilter
+    ordering = ("-starts_at", "id")
+
+    def scope(self, user):
+        return clinical_access(user)
+
+    def get_queryset(self):
+        return sessions_for_reading(super().get_queryset())
+
+    def _reread(self, session: Session) -> Session:
+        return sessions_for_reading(Session.objects.filter(pk=session.pk)).get()
+
+    def perform_create(self, serializer):
+        session = services.session_create(by=self.request.user, **serializer.validated_data)
+        serializer.instance = self._reread(session)
+
+    def perform_update(self, serializer):
+        session = services.session_update(
+            session=serializer.instance, by=self.request.user, **serializer.validated_data
+        )
+        serializer.instance = self._reread(session)
+
+    def perform_destroy(self, instance):
+        services.session_delete(session=instance, by=self.request.user)
+
+    @action(detail=True, methods=["post"])
+    def sign(self, request, pk=None):
+        """Sign the note (the session's clinician only). It is locked from then on."""
+        session = services.session_sign(session=self.get_object(), by=request.user)
+        return Response(self.get_serializer(self._reread(session)).data)
+
+    @action(detail=True, methods=["post"])
+    def cosign(self, request, pk=None):
+        """Co-sign a signed note (the clinician's supervisor only)."""
+        session = services.session_cosign(session=self.get_object(), by=request.user)
+        return Response(self.get_serializer(self._reread(session)).data)
+
+    @action(detail=True, methods=["post"])
+    def addenda(self, request, pk=None):
+        """Append an addendum to a signed note. Addenda are never edited or deleted."""
+        serializer = AddendumSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        addendum = services.addendum_create(
+            session=self.get_object(), by=request.user, **serializer.validated_data
+        )
+        return Response(AddendumSerializer(addendum).data, status=status.HTTP_201_CREATED)

@@ -10,6 +10,7 @@ may not see is a 404, for reads and writes alike, exactly as if it did not exist
 """
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.shortcuts import get_object_or_404
 from rest_framework.exceptions import PermissionDenied
 
 from api.auth.models import User
@@ -52,6 +53,11 @@ def visible_clients(user: User) -> QuerySet[Client]:
 
 def writable_clients(user: User) -> QuerySet[Client]:
     return Client.objects.filter(client_access(user, write=True))
+
+
+def clinical_client_or_404(user: User, pk) -> Client:
+    """A client whose clinical content `user` may read; 404 otherwise (always, for admins)."""
+    return get_object_or_404(Client.objects.filter(clinical_access(user, client="")), pk=pk)
 
 
 def require_write(user: User, client: Client) -> None:

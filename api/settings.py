@@ -168,6 +168,7 @@ SPECTACULAR_SETTINGS = {
         "ModalityEnum": "sessions.models.Modality",
         "SessionKindEnum": "sessions.models.SessionKind",
         "RiskLevelEnum": "sessions.models.RiskLevel",
+        "HomeworkStatusEnum": "sessions.models.HomeworkStatus",
         "DapNoteFormatEnum": "sessions.notes.DAP_FORMAT",
         "SoapNoteFormatEnum": "sessions.notes.SOAP_FORMAT",
         "BirpNoteFormatEnum": "sessions.notes.BIRP_FORMAT",

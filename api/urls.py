@@ -8,6 +8,7 @@ v1 = [
     path("", include("api.auth.urls")),
     path("", include("clients.urls")),
     path("", include("sessions.urls")),
+    path("", include("sessions.homework.urls")),
     path("roots/", RootListView.as_view(), name="roots"),
     path("strategies/", StrategyListView.as_view(), name="strategies"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,20 +1,27 @@
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
+from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter
 from rest_framework.permissions import SAFE_METHODS
+from rest_framework.response import Response
 
-from api.access import ScopedViewSetMixin, client_access, require_write
+from api.access import ScopedViewSetMixin, client_access, clinical_client_or_404, require_write
 from api.schema import problem
 from clients import services
 from clients.filters import ClientFilter
 from clients.models import Client
 from clients.selectors import clients_for_reading
 from clients.serializers import ClientSerializer
+from sessions.homework.selectors import homework_adherence
+from sessions.homework.serializers import HomeworkAdherenceSerializer
 
 
 @extend_schema(tags=["clients"])
-@extend_schema_view(destroy=extend_schema(responses={204: None, **problem(409)}))
+@extend_schema_view(
+    destroy=extend_schema(responses={204: None, **problem(409)}),
+    homework_summary=extend_schema(responses=HomeworkAdherenceSerializer),
+)
 class ClientViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
     """Clients of the practice that you may see: your own caseload (primary clinician or care
     team); a supervisor also reads, but cannot change, their supervisees' clients; an admin
@@ -58,3 +65,9 @@ class ClientViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
 
     def perform_destroy(self, instance):
         services.client_delete(client=instance)
+
+    @action(detail=True, methods=["get"], url_path="homework-summary", filter_backends=[])
+    def homework_summary(self, request, pk=None):
+        """Homework adherence, overall and by strategy. Clinical content: admins get 404."""
+        client = clinical_client_or_404(request.user, pk)
+        return Response(HomeworkAdherenceSerializer(homework_adherence(client)).data)

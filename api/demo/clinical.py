@@ -11,7 +11,9 @@ from api.auth.models import User
 from api.vocabulary import Root
 from clients.models import Client
 from clients.services import client_create
-from sessions.models import Modality, SessionKind, SessionStatus
+from sessions.homework.library import BUILTIN_TEMPLATES, builtin_template_id
+from sessions.homework.services import homework_assign, homework_close
+from sessions.models import HomeworkStatus, HomeworkTemplate, Modality, SessionKind, SessionStatus
 from sessions.services import session_create, session_sign
 
 CLINICIAN = "clinician@demo.rootwise.test"
@@ -59,6 +61,46 @@ def _note(week: int, focus: str) -> dict:
     return {"note_format": sections.pop("format"), "note_sections": sections}
 
 
+# (weeks ago assigned, outcome, helpfulness): one of each status, and one overdue.
+HOMEWORK_OUTCOMES = [
+    (7, HomeworkStatus.COMPLETED, 8),
+    (6, HomeworkStatus.PARTIALLY_COMPLETED, 5),
+    (5, HomeworkStatus.NOT_COMPLETED, None),
+    (4, HomeworkStatus.COMPLETED, 6),
+    (3, HomeworkStatus.CANCELLED, None),
+    (2, HomeworkStatus.ASSIGNED, None),
+    (1, HomeworkStatus.ASSIGNED, None),
+]
+
+
+def _templates_for(roots: list[str]) -> list[HomeworkTemplate]:
+    keys = [key for key, _, _, targets, _ in BUILTIN_TEMPLATES if set(targets) & set(roots)]
+    return list(HomeworkTemplate.objects.filter(id__in=map(builtin_template_id, keys)))
+
+
+def _homework(client: Client, clinician: User, roots: list[str], today: date) -> None:
+    templates = _templates_for(roots)
+    for index, (weeks_ago, outcome, helpfulness) in enumerate(HOMEWORK_OUTCOMES):
+        template = templates[index % len(templates)]
+        assigned_on = today - timedelta(weeks=weeks_ago) + timedelta(days=1)
+        homework = homework_assign(
+            by=clinician,
+            client=client,
+            strategy=template.strategy,
+            template=template,
+            assigned_on=assigned_on,
+            due_on=assigned_on + timedelta(days=6),
+        )
+        if outcome != HomeworkStatus.ASSIGNED:
+            homework_close(
+                homework=homework,
+                by=clinician,
+                status=outcome,
+                completed_on=assigned_on + timedelta(days=5) if helpfulness else None,
+                helpfulness=helpfulness,
+            )
+
+
 def _sessions(client: Client, clinician: User, roots: list[str], today: date) -> None:
     for week in range(WEEKS_OF_SESSIONS, -1, -1):
         day = today - timedelta(weeks=week) + timedelta(days=1)
@@ -101,3 +143,4 @@ def load_clinical(staff: dict[str, User]) -> None:
             ],
         )
         _sessions(client, clinician, [root for root, _ in roots], today)
+        _homework(client, clinician, [root for root, _ in roots], today)

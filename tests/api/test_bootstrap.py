@@ -7,7 +7,7 @@ from api.auth.models import Practice, Role, User
 from api.demo.clinical import CLIENTS
 from api.demo.staff import PASSWORD, STAFF
 from clients.models import Client
-from sessions.models import Session
+from sessions.models import HomeworkStatus, Session
 
 pytestmark = pytest.mark.django_db
 
@@ -92,3 +92,5 @@ def test_demo_clients_have_roots_and_signed_and_unsigned_sessions(as_user):
     unsigned_notes = [s for s in sessions if s["note"] and not s["signed_at"]]
     assert signed and unsigned_notes
     assert {session["note"]["format"] for session in signed} == {"dap", "soap", "birp", "narrative"}
+    homework = as_user(clinician).get("/api/v1/homework/", {"page_size": 200}).json()["results"]
+    assert {item["status"] for item in homework} == set(HomeworkStatus.values)

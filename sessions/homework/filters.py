@@ -1,0 +1,42 @@
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+
+from api.vocabulary import Root, Strategy
+from sessions.models import Homework, HomeworkStatus, HomeworkTemplate
+
+
+class HomeworkFilter(django_filters.FilterSet):
+    client = django_filters.UUIDFilter(field_name="client_id")
+    status = django_filters.ChoiceFilter(choices=HomeworkStatus.choices)
+    strategy = django_filters.ChoiceFilter(choices=Strategy.choices)
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue", label="Due before today and still assigned."
+    )
+    due_before = django_filters.DateFilter(field_name="due_on", lookup_expr="lt")
+    due_after = django_filters.DateFilter(field_name="due_on", lookup_expr="gt")
+
+    class Meta:
+        model = Homework
+        fields = ["client", "status", "strategy", "overdue", "due_before", "due_after"]
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = Q(status=HomeworkStatus.ASSIGNED, due_on__lt=timezone.localdate())
+        return queryset.filter(overdue if value else ~overdue)
+
+
+class HomeworkTemplateFilter(django_filters.FilterSet):
+    strategy = django_filters.ChoiceFilter(choices=Strategy.choices)
+    root = django_filters.ChoiceFilter(
+        choices=Root.choices, method="filter_root", label="A root of insecurity it targets."
+    )
+    builtin = django_filters.BooleanFilter(field_name="practice", lookup_expr="isnull")
+
+    class Meta:
+        model = HomeworkTemplate
+        fields = ["strategy", "root", "builtin"]
+
+    def filter_root(self, queryset, name, value):
+        # target_roots is a JSON list of codes; matching the quoted code in its text is exact
+        # (no code contains another) and works on PostgreSQL and SQLite alike.
+        return queryset.filter(target_roots__icontains=f'"{value}"')

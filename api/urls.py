@@ -9,6 +9,7 @@ v1 = [
     path("", include("clients.urls")),
     path("", include("sessions.urls")),
     path("", include("sessions.homework.urls")),
+    path("", include("assessments.urls")),
     path("roots/", RootListView.as_view(), name="roots"),
     path("strategies/", StrategyListView.as_view(), name="strategies"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

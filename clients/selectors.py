@@ -4,6 +4,7 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, 
 from django.db.models.functions import Coalesce
 
 from api.auth.models import User
+from assessments.models import RiskFlag
 from clients.models import Client, PresentingRoot
 from sessions.models import Session, SessionStatus
 
@@ -15,11 +16,19 @@ def clients_for_reading(queryset: QuerySet[Client], user: User) -> QuerySet[Clie
     if user.is_admin:
         return queryset
     completed = Session.objects.filter(client=OuterRef("pk"), status=SessionStatus.COMPLETED)
+    open_flags = RiskFlag.objects.filter(client=OuterRef("pk"), acknowledged_at__isnull=True)
     return queryset.annotate(
         last_session_at=Subquery(completed.order_by("-starts_at").values("starts_at")[:1]),
         sessions_count=Coalesce(
             Subquery(
                 completed.order_by().values("client").annotate(n=Count("pk")).values("n"),
+                output_field=IntegerField(),
+            ),
+            0,
+        ),
+        open_risk_flags=Coalesce(
+            Subquery(
+                open_flags.order_by().values("client").annotate(n=Count("pk")).values("n"),
                 output_field=IntegerField(),
             ),
             0,

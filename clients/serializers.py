@@ -25,7 +25,8 @@ def clinical_staff(user: User):
 
 class ClientSerializer(serializers.ModelSerializer):
     """A client. Admins manage the administrative fields and never see the clinical ones
-    (`presenting_roots`, `sessions_count`, `last_session_at`), which are then absent."""
+    (`presenting_roots`, `sessions_count`, `last_session_at`, `open_risk_flags`), which are then
+    absent."""
 
     presenting_roots = PresentingRootSerializer(many=True, required=False)
     primary_clinician = serializers.PrimaryKeyRelatedField(
@@ -42,7 +43,11 @@ class ClientSerializer(serializers.ModelSerializer):
         read_only=True, allow_null=True, help_text="Start of the latest completed session."
     )
 
-    clinical_fields = ("presenting_roots", "sessions_count", "last_session_at")
+    open_risk_flags = serializers.IntegerField(
+        read_only=True, help_text="Risk flags raised by assessments and not yet acknowledged."
+    )
+
+    clinical_fields = ("presenting_roots", "sessions_count", "last_session_at", "open_risk_flags")
 
     class Meta:
         model = Client
@@ -63,6 +68,7 @@ class ClientSerializer(serializers.ModelSerializer):
             "presenting_roots",
             "sessions_count",
             "last_session_at",
+            "open_risk_flags",
             "created_at",
             "updated_at",
         ]

@@ -90,7 +90,7 @@ def client_update(
 
 
 def client_has_clinical_records(client: Client) -> bool:
-    return client.sessions.exists() or client.homework.exists()
+    return client.sessions.exists() or client.homework.exists() or client.assessments.exists()
 
 
 @transaction.atomic

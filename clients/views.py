@@ -8,6 +8,8 @@ from rest_framework.response import Response
 
 from api.access import ScopedViewSetMixin, client_access, clinical_client_or_404, require_write
 from api.schema import problem
+from assessments.progress import client_progress
+from assessments.serializers import ProgressSerializer
 from clients import services
 from clients.filters import ClientFilter
 from clients.models import Client
@@ -21,6 +23,7 @@ from sessions.homework.serializers import HomeworkAdherenceSerializer
 @extend_schema_view(
     destroy=extend_schema(responses={204: None, **problem(409)}),
     homework_summary=extend_schema(responses=HomeworkAdherenceSerializer),
+    progress=extend_schema(responses=ProgressSerializer),
 )
 class ClientViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
     """Clients of the practice that you may see: your own caseload (primary clinician or care
@@ -71,3 +74,10 @@ class ClientViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
         """Homework adherence, overall and by strategy. Clinical content: admins get 404."""
         client = clinical_client_or_404(request.user, pk)
         return Response(HomeworkAdherenceSerializer(homework_adherence(client)).data)
+
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def progress(self, request, pk=None):
+        """Outcomes per instrument (baseline, latest, reliable change, recovery), roots over
+        time, homework adherence, session counts and open risk flags. Admins get 404."""
+        client = clinical_client_or_404(request.user, pk)
+        return Response(ProgressSerializer(client_progress(client)).data)

@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from api.auth.models import User
 from api.vocabulary import Root
+from assessments.instruments import INSTRUMENTS
+from assessments.services import assessment_record
 from clients.models import Client
 from clients.services import client_create
 from sessions.homework.library import BUILTIN_TEMPLATES, builtin_template_id
@@ -52,7 +54,22 @@ NOTES = [
      "text": "We explored how {focus} shapes the client's self-talk and agreed next steps."},
 ]  # fmt: skip
 
-WEEKS_OF_SESSIONS = 8
+WEEKS_OF_SESSIONS = 16
+ASSESSMENT_WEEKS = (16, 12, 8, 4, 0)
+
+# Totals at ASSESSMENT_WEEKS for each client: improvement, no change, deterioration (with a
+# risk flag at the last PHQ-9), and a client with a single administration.
+TRAJECTORIES = {
+    "DEMO-001": {
+        "phq9": [18, 15, 12, 9, 8], "gad7": [12, 11, 10, 10, 9], "rses": [11, 13, 15, 17, 19],
+    },
+    "DEMO-002": {"phq9": [12, 12, 11, 13, 11], "gad7": [14, 12, 10, 8, 7]},
+    "DEMO-003": {"phq9": [9, 11, 13, 15, 17], "rses": [16, 14, 13, 12, 10]},
+    "DEMO-004": {"gad7": [15, 13, 10, 8, 6], "phq9": [10, 9, 8, 6, 5]},
+    "DEMO-005": {"rses": [9, 10, 12, 14, 16], "phq9": [11, 10, 9, 9, 8]},
+    "DEMO-006": {"phq9": [None, None, None, None, 14]},
+}  # fmt: skip
+RISK_AT = {("DEMO-003", "phq9"): 4}
 
 
 def _note(week: int, focus: str) -> dict:
@@ -122,6 +139,52 @@ def _sessions(client: Client, clinician: User, roots: list[str], today: date) ->
             session_sign(session=session, by=clinician)
 
 
+def _responses(code: str, total: int, risk: bool = False) -> list[int]:
+    """An answer vector with the given total (item 9 answered 1 when `risk`, else 0)."""
+    instrument = INSTRUMENTS[code]
+    top = max(instrument.option_values)
+    scores = [0] * len(instrument.items)
+    remaining = total
+    if instrument.risk_rules:  # keep risk items at 0 unless a flag is wanted
+        risky = {rule.item - 1 for rule in instrument.risk_rules}
+        for index in risky:
+            scores[index] = 1 if risk else 0
+        remaining -= sum(scores)
+        fillable = [i for i in range(len(scores)) if i not in risky]
+    else:
+        fillable = list(range(len(scores)))
+    for index in fillable:
+        scores[index] = min(top, remaining)
+        remaining -= scores[index]
+    return [
+        instrument.item_score(item.number, score)
+        for item, score in zip(instrument.items, scores, strict=True)
+    ]
+
+
+def _assessments(client: Client, clinician: User, roots: list[str], today: date) -> None:
+    external_id = client.external_id
+    for code, totals in TRAJECTORIES[external_id].items():
+        for index, (weeks_ago, total) in enumerate(zip(ASSESSMENT_WEEKS, totals, strict=True)):
+            if total is None:
+                continue
+            assessment_record(
+                by=clinician,
+                client=client,
+                instrument=code,
+                administered_on=today - timedelta(weeks=weeks_ago),
+                responses=_responses(code, total, RISK_AT.get((external_id, code)) == index),
+            )
+    for step, weeks_ago in enumerate(ASSESSMENT_WEEKS):
+        assessment_record(
+            by=clinician,
+            client=client,
+            instrument="roots5",
+            administered_on=today - timedelta(weeks=weeks_ago),
+            responses=[max(0, (8 if root in roots else 3) - step) for root in Root.values],
+        )
+
+
 def load_clinical(staff: dict[str, User]) -> None:
     today = timezone.localdate()
     for external_id, given, family, born, clinician_email, team, roots in CLIENTS:
@@ -144,3 +207,4 @@ def load_clinical(staff: dict[str, User]) -> None:
         )
         _sessions(client, clinician, [root for root, _ in roots], today)
         _homework(client, clinician, [root for root, _ in roots], today)
+        _assessments(client, clinician, [root for root, _ in roots], today)

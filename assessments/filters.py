@@ -1,0 +1,37 @@
+import django_filters
+
+from assessments.instruments import INSTRUMENT_CHOICES
+from assessments.models import Assessment, RiskFlag
+
+
+class AssessmentFilter(django_filters.FilterSet):
+    client = django_filters.UUIDFilter(field_name="client_id")
+    instrument = django_filters.ChoiceFilter(choices=INSTRUMENT_CHOICES)
+    administered_after = django_filters.DateFilter(field_name="administered_on", lookup_expr="gte")
+    administered_before = django_filters.DateFilter(field_name="administered_on", lookup_expr="lte")
+    include_voided = django_filters.BooleanFilter(
+        method="filter_include_voided", label="Include voided administrations (default: no)."
+    )
+
+    class Meta:
+        model = Assessment
+        fields = ["client", "instrument", "administered_after", "administered_before"]
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        if not self.form.cleaned_data.get("include_voided"):
+            queryset = queryset.filter(voided_at__isnull=True)
+        return queryset
+
+    def filter_include_voided(self, queryset, name, value):
+        return queryset  # applied in `qs`, because the default (no) must filter too
+
+
+class RiskFlagFilter(django_filters.FilterSet):
+    client = django_filters.UUIDFilter(field_name="client_id")
+    open = django_filters.BooleanFilter(field_name="acknowledged_at", lookup_expr="isnull")
+
+    class Meta:
+        model = RiskFlag
+        fields = ["client", "open"]

@@ -1,0 +1,132 @@
+from django.conf import settings
+from django.db import models
+
+from api.models import RecordModel
+from assessments.instruments import INSTRUMENT_CHOICES
+
+
+class AssessmentSource(models.TextChoices):
+    CLINICIAN = "clinician", "Clinician-administered"
+    SELF_REPORT = "self_report", "Self-report"
+
+
+class Assessment(RecordModel):
+    """One administration of an instrument, scored by the server on creation.
+
+    Never edited, never deleted: a mistaken one is voided, which keeps it on record and removes
+    it from progress.
+    """
+
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.PROTECT, related_name="assessments"
+    )
+    instrument = models.CharField(max_length=16, choices=INSTRUMENT_CHOICES)
+    administered_on = models.DateField()
+    source = models.CharField(
+        max_length=16, choices=AssessmentSource.choices, default=AssessmentSource.CLINICIAN
+    )
+    session = models.ForeignKey(
+        "therapy_sessions.Session",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assessments",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="recorded_assessments"
+    )
+    responses = models.JSONField()
+    total_score = models.PositiveSmallIntegerField()
+    severity = models.CharField(max_length=32, blank=True)
+    subscores = models.JSONField(default=dict, blank=True)
+    flags = models.JSONField(default=list, blank=True)
+    voided_at = models.DateTimeField(null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="voided_assessments",
+    )
+    void_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-administered_on", "-created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(instrument__in=[code for code, _ in INSTRUMENT_CHOICES]),
+                name="assessment_instrument_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(source__in=AssessmentSource.values),
+                name="assessment_source_valid",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(voided_at__isnull=True, voided_by__isnull=True, void_reason="")
+                    | (
+                        models.Q(voided_at__isnull=False, voided_by__isnull=False)
+                        & ~models.Q(void_reason="")
+                    )
+                ),
+                name="assessment_void_complete",
+            ),
+        ]
+        indexes = [models.Index(fields=["client", "instrument", "administered_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} {self.administered_on}"
+
+    @property
+    def is_void(self) -> bool:
+        return self.voided_at is not None
+
+    @property
+    def severity_or_none(self) -> str | None:
+        return self.severity or None
+
+
+class RiskFlag(RecordModel):
+    """A risk raised by an assessment answer (PHQ-9 item 9 above 0). It stays open until a
+    clinician of the client acknowledges it; voiding the assessment does not close it."""
+
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.PROTECT, related_name="risk_flags"
+    )
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="risk_flags")
+    flag = models.CharField(max_length=32)
+    description = models.CharField(max_length=300)
+    raised_on = models.DateField()
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="acknowledged_risk_flags",
+    )
+    acknowledgement_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-raised_on", "-created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "flag"], name="risk_flag_once"),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(acknowledged_at__isnull=True, acknowledged_by__isnull=True)
+                    | (
+                        models.Q(acknowledged_at__isnull=False, acknowledged_by__isnull=False)
+                        & ~models.Q(acknowledgement_note="")
+                    )
+                ),
+                name="risk_flag_acknowledgement_complete",
+            ),
+        ]
+        indexes = [models.Index(fields=["client", "acknowledged_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.flag} {self.raised_on}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.acknowledged_at is None

@@ -1,0 +1,212 @@
+from django.utils import timezone
+from rest_framework import serializers
+
+from api.access import clinical_access
+from api.vocabulary import Root
+from assessments.instruments import INSTRUMENT_CHOICES, INSTRUMENTS
+from assessments.instruments.base import Direction
+from assessments.models import Assessment, RiskFlag
+from assessments.progress import ReliableChangeLabel
+from clients.models import Client
+from sessions.homework.serializers import HomeworkAdherenceSerializer
+from sessions.models import Session
+
+SEVERITY_CHOICES = [
+    ("minimal", "Minimal"),
+    ("mild", "Mild"),
+    ("moderate", "Moderate"),
+    ("moderately_severe", "Moderately severe"),
+    ("severe", "Severe"),
+    ("low", "Low"),
+    ("normal", "Normal"),
+    ("high", "High"),
+]
+DIRECTION_CHOICES = [(direction.value, direction.value) for direction in Direction]
+FLAG_CHOICES = [("risk", "Risk: an answer that needs a clinician's attention")]
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """An integer, and only an integer: no strings, decimals or booleans."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    """An administration of an instrument. The server computes the scores."""
+
+    client = serializers.PrimaryKeyRelatedField(queryset=Client.objects.none())
+    session = serializers.PrimaryKeyRelatedField(
+        queryset=Session.objects.none(), required=False, allow_null=True
+    )
+    instrument = serializers.ChoiceField(choices=INSTRUMENT_CHOICES)
+    responses = serializers.ListField(
+        child=StrictIntegerField(),
+        max_length=100,
+        help_text="One answer (an option value) per item, in item order.",
+    )
+    severity = serializers.ChoiceField(
+        choices=SEVERITY_CHOICES, read_only=True, allow_null=True, source="severity_or_none"
+    )
+    subscores = serializers.DictField(
+        child=serializers.IntegerField(), read_only=True, help_text="roots5: item values by root."
+    )
+    flags = serializers.ListField(
+        child=serializers.ChoiceField(choices=FLAG_CHOICES), read_only=True
+    )
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "id",
+            "client",
+            "instrument",
+            "administered_on",
+            "source",
+            "session",
+            "responses",
+            "total_score",
+            "severity",
+            "subscores",
+            "flags",
+            "recorded_by",
+            "voided_at",
+            "voided_by",
+            "void_reason",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "id",
+            "total_score",
+            "recorded_by",
+            "voided_at",
+            "voided_by",
+            "void_reason",
+            "created_at",
+            "updated_at",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None and request.user.is_authenticated:
+            user = request.user
+            self.fields["client"].queryset = Client.objects.filter(clinical_access(user, client=""))
+            self.fields["session"].queryset = Session.objects.filter(clinical_access(user))
+
+    def validate_administered_on(self, value):
+        if value > timezone.localdate():
+            raise serializers.ValidationError("An assessment cannot be dated in the future.")
+        return value
+
+    def validate(self, attrs: dict) -> dict:
+        errors = INSTRUMENTS[attrs["instrument"]].validation_errors(attrs["responses"])
+        if errors:
+            if None in errors:
+                raise serializers.ValidationError({"responses": [errors[None]]})
+            raise serializers.ValidationError(
+                {"responses": {index: [message] for index, message in errors.items()}}
+            )
+        session = attrs.get("session")
+        if session is not None and session.client_id != attrs["client"].pk:
+            raise serializers.ValidationError({"session": ["This session is another client's."]})
+        return attrs
+
+
+class VoidSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, help_text="Why the administration is void.")
+
+
+class RiskFlagSerializer(serializers.ModelSerializer):
+    """A risk raised by an assessment answer; open until a clinician acknowledges it."""
+
+    flag = serializers.ChoiceField(choices=FLAG_CHOICES, read_only=True)
+    is_open = serializers.BooleanField(read_only=True)
+    assessment_voided = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RiskFlag
+        fields = [
+            "id",
+            "client",
+            "assessment",
+            "assessment_voided",
+            "flag",
+            "description",
+            "raised_on",
+            "is_open",
+            "acknowledged_at",
+            "acknowledged_by",
+            "acknowledgement_note",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_assessment_voided(self, flag: RiskFlag) -> bool:
+        return flag.assessment.voided_at is not None
+
+
+class AcknowledgeSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=2000, help_text="What was done about the risk.")
+
+
+class ProgressPointSerializer(serializers.Serializer):
+    assessment = serializers.UUIDField()
+    administered_on = serializers.DateField()
+    total_score = serializers.IntegerField()
+    severity = serializers.ChoiceField(choices=SEVERITY_CHOICES, allow_null=True)
+
+
+class InstrumentProgressSerializer(serializers.Serializer):
+    instrument = serializers.ChoiceField(choices=INSTRUMENT_CHOICES)
+    direction = serializers.ChoiceField(choices=DIRECTION_CHOICES)
+    points = ProgressPointSerializer(many=True)
+    baseline = serializers.IntegerField(help_text="Total of the first non-void administration.")
+    latest = serializers.IntegerField(help_text="Total of the last non-void administration.")
+    change = serializers.IntegerField(
+        allow_null=True, help_text="latest - baseline; null with a single administration."
+    )
+    reliable_change = serializers.ChoiceField(choices=ReliableChangeLabel.choices)
+    reliable_change_threshold = serializers.IntegerField(allow_null=True)
+    recovered = serializers.BooleanField(
+        allow_null=True,
+        help_text="A case at baseline and not at the latest; null without a cut-off, with "
+        "fewer than two administrations, or when not a case at baseline.",
+    )
+    reliable_recovery = serializers.BooleanField(
+        allow_null=True, help_text="Recovered and reliably improved; null as `recovered`."
+    )
+
+
+class RootProgressSerializer(serializers.Serializer):
+    root = serializers.ChoiceField(choices=Root.choices)
+    sessions_addressed = serializers.IntegerField(help_text="Completed sessions addressing it.")
+    first_addressed = serializers.DateField(allow_null=True)
+    last_addressed = serializers.DateField(allow_null=True)
+    latest_index = serializers.IntegerField(
+        allow_null=True, help_text="The latest roots5 answer for this root (0-10)."
+    )
+    index_change = serializers.IntegerField(
+        allow_null=True, help_text="Latest minus first roots5 answer for this root."
+    )
+
+
+class SessionCountsSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    completed = serializers.IntegerField()
+    first = serializers.DateField(allow_null=True, help_text="Date of the first completed one.")
+    last = serializers.DateField(allow_null=True, help_text="Date of the last completed one.")
+
+
+class ProgressSerializer(serializers.Serializer):
+    """A client's progress across assessments, roots, homework and sessions."""
+
+    client = serializers.UUIDField()
+    instruments = InstrumentProgressSerializer(many=True)
+    roots = RootProgressSerializer(many=True)
+    homework = HomeworkAdherenceSerializer()
+    sessions = SessionCountsSerializer()
+    risk_flags = RiskFlagSerializer(many=True, help_text="Open risk flags.")

@@ -7,6 +7,7 @@ URLs, oversized bodies, crashes in middleware) through the Django handlers at th
 import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import ProtectedError, RestrictedError
@@ -32,6 +33,12 @@ class PreconditionFailed(exceptions.APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
     default_detail = "The record has changed since you last read it."
     default_code = "precondition_failed"
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is too large."
+    default_code = "payload_too_large"
 
 
 class ServerError(exceptions.APIException):
@@ -79,6 +86,10 @@ def _as_api_exception(exc: Exception) -> exceptions.APIException | None:
         return exceptions.PermissionDenied()
     if isinstance(exc, DjangoValidationError):
         return exceptions.ValidationError(as_serializer_error(exc))
+    if isinstance(exc, RequestDataTooBig):
+        return PayloadTooLarge()
+    if isinstance(exc, SuspiciousOperation):
+        return exceptions.ParseError("The request could not be accepted.")
     if isinstance(exc, ProtectedError | RestrictedError | IntegrityError):
         # A database constraint caught what validation did not (usually a race between two
         # writers): the data is intact, and the client should re-read and retry.

@@ -126,6 +126,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "api.schema.ProblemAutoSchema",
     "EXCEPTION_HANDLER": "api.exceptions.problem_exception_handler",
     "DEFAULT_THROTTLE_RATES": {"login": os.environ.get("LOGIN_THROTTLE_RATE", "20/minute")},
+    # Throttles key on the client address: REMOTE_ADDR, unless NUM_PROXIES trusted proxies in
+    # front of the app set X-Forwarded-For (never trust a client-supplied header by default).
+    "NUM_PROXIES": int(os.environ.get("NUM_PROXIES", "0")),
 }
 
 SIMPLE_JWT = {

@@ -88,13 +88,15 @@ class ClientSerializer(serializers.ModelSerializer):
             self.fields["primary_clinician"].queryset = staff
             self.fields["care_team"].child_relation.queryset = staff
 
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
+    @property
+    def _readable_fields(self):
+        # Clinical fields are skipped for admins before they are read, so nothing clinical is
+        # even loaded for them.
         request = self.context.get("request")
-        if request is None or request.user.is_admin:
-            for field in self.clinical_fields:
-                data.pop(field, None)
-        return data
+        hide_clinical = request is None or request.user.is_admin
+        for field in super()._readable_fields:
+            if not (hide_clinical and field.field_name in self.clinical_fields):
+                yield field
 
     def validate_presenting_roots(self, items: list[dict]) -> list[dict]:
         errors: list[dict] = [{} for _ in items]
@@ -104,7 +106,7 @@ class ClientSerializer(serializers.ModelSerializer):
             if item["root"] in seen:
                 errors[index]["root"] = ["This root is already listed for the client."]
             seen.add(item["root"])
-            if item["is_primary"]:
+            if item.get("is_primary", False):
                 if primary_seen:
                     errors[index]["is_primary"] = ["Only one presenting root can be primary."]
                 primary_seen = True
@@ -132,6 +134,11 @@ class ClientSerializer(serializers.ModelSerializer):
 
         status = current("status") or ClientStatus.ACTIVE
         discharged_on = attrs.get("discharged_on")
+        if self.instance is not None and status == ClientStatus.DISCHARGED:
+            if "discharged_on" in attrs and discharged_on is None:
+                raise serializers.ValidationError(
+                    {"discharged_on": ["A discharged client keeps a discharge date."]}
+                )
         intake_date = current("intake_date")
         if discharged_on is not None and status != ClientStatus.DISCHARGED:
             raise serializers.ValidationError(

@@ -89,17 +89,22 @@ def user_create(
 
 
 @transaction.atomic
-def user_update(*, user: User, **changes) -> User:
+def user_update(*, user: User, by: User, **changes) -> User:
     """Change a member's email, name, role or supervisor. A supervisor who still supervises
-    someone keeps the supervisor role."""
+    someone keeps the supervisor role; nobody changes their own role (an admin could otherwise
+    leave the practice with no one to manage staff). Supervision is checked only when the role
+    or supervisor changes, so a supervisor's later deactivation never blocks other edits."""
     user = User.objects.select_for_update().get(pk=user.pk)
     if "email" in changes:
         changes["email"] = _validate_email_free(changes["email"], user)
     role = changes.get("role", user.role)
+    if user.pk == by.pk and role != user.role:
+        raise Conflict("You cannot change your own role; ask another admin.")
     supervisor = changes.get("supervisor", user.supervisor)
     if role != Role.SUPERVISOR and user.role == Role.SUPERVISOR and user.supervisees.exists():
         raise ValidationError({"role": ["This user still supervises others; reassign them first."]})
-    _validate_supervision(user, role, supervisor)
+    if role != user.role or supervisor != user.supervisor:
+        _validate_supervision(user, role, supervisor)
     for field, value in changes.items():
         setattr(user, field, value)
     user.save()

@@ -97,6 +97,7 @@ class PasswordChangeView(APIView):
 @extend_schema(tags=["staff"])
 @extend_schema_view(
     create=extend_schema(request=NewUserSerializer, responses={201: UserSerializer}),
+    partial_update=extend_schema(responses={200: UserSerializer, **problem(409)}),
     deactivate=extend_schema(request=None, responses={200: UserSerializer, **problem(409)}),
     reactivate=extend_schema(request=None, responses={200: UserSerializer}),
 )
@@ -114,7 +115,7 @@ class UserViewSet(
     serializer_class = UserSerializer
     permission_classes = [IsAuthenticated, ReadOnlyUnlessAdmin]
     filterset_class = UserFilter
-    cursor_ordering = ("full_name", "id")
+    ordering = ("full_name", "id")
     http_method_names = ["get", "post", "patch", "head"]
 
     def get_queryset(self):
@@ -130,7 +131,7 @@ class UserViewSet(
 
     def perform_update(self, serializer):
         serializer.instance = services.user_update(
-            user=serializer.instance, **serializer.validated_data
+            user=serializer.instance, by=self.request.user, **serializer.validated_data
         )
 
     @action(detail=True, methods=["post"])

@@ -16,6 +16,7 @@ from django.core.management import call_command
 from tests.factories import TEST_PASSWORD, UserFactory
 
 SNAPSHOT = Path(settings.BASE_DIR) / "docs" / "openapi.yaml"
+CLIENT_CONFIG = Path(settings.BASE_DIR) / "docs" / "openapi-client-config.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -91,6 +92,7 @@ def generated_client(schema_file, tmp_path_factory):
             generator,
             "generate",
             *("--path", str(schema_file), "--meta", "none", "--fail-on-warning"),
+            *("--config", str(CLIENT_CONFIG)),
             *("--output-path", str(out / "rootwise_client")),
         ],
         capture_output=True,

@@ -1,0 +1,54 @@
+"""Fixtures for the client tests: people outside the caseload, and stored-state snapshots."""
+
+import pytest
+
+from clients.models import Client
+from tests.factories import UserFactory
+
+PROBLEM = "application/problem+json"
+
+
+@pytest.fixture
+def outsider(other_practice):
+    """A clinician of another practice."""
+    return UserFactory(practice=other_practice)
+
+
+@pytest.fixture
+def care_team_member(practice, client_record):
+    """A clinician of the practice on `client_record`'s care team: full access."""
+    member = UserFactory(practice=practice)
+    client_record.care_team.add(member)
+    return member
+
+
+def stored_client(client: Client) -> dict:
+    """Everything stored about a client, read afresh from the database."""
+    fresh = Client.objects.get(pk=client.pk)
+    return {
+        **{field.attname: getattr(fresh, field.attname) for field in Client._meta.concrete_fields},
+        "care_team": sorted(str(pk) for pk in fresh.care_team.values_list("pk", flat=True)),
+        "presenting_roots": list(
+            fresh.presenting_roots.order_by("root").values_list(
+                "root", "severity", "is_primary", "note"
+            )
+        ),
+    }
+
+
+@pytest.fixture
+def client_snapshot():
+    """`client_snapshot(client)`: the stored client, for before/after comparison."""
+    return stored_client
+
+
+def error_fields(response) -> list[str]:
+    """The dotted field paths named in a problem document's `errors`."""
+    assert response["Content-Type"] == PROBLEM, response.content
+    return [error["field"] for error in response.json()["errors"]]
+
+
+@pytest.fixture
+def fields_of():
+    """`fields_of(response)`: the fields a 4xx problem document names."""
+    return error_fields

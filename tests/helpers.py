@@ -1,0 +1,66 @@
+"""Helpers shared by the test modules: problem-document checks and sign-in calls."""
+
+import json
+from http import HTTPStatus
+
+from rest_framework.test import APIClient
+
+from api.problems import PROBLEM_MEDIA_TYPE
+from tests.factories import TEST_PASSWORD
+
+TOKEN_URL = "/api/v1/auth/token/"
+REFRESH_URL = "/api/v1/auth/token/refresh/"
+
+PROBLEM_KEYS = {"type", "title", "status", "detail", "errors"}
+ERROR_KEYS = {"field", "code", "message"}
+
+
+def assert_problem(response, status: int, *fields: str) -> dict:
+    """Assert `response` is a problem document with `status` whose `errors` name at least
+    `fields`; return the body."""
+    assert response.status_code == status, response.content
+    assert response["Content-Type"] == PROBLEM_MEDIA_TYPE
+    body = json.loads(response.content)
+    assert set(body) == PROBLEM_KEYS, body
+    assert body["status"] == status
+    assert body["title"] == HTTPStatus(status).phrase
+    assert body["type"].startswith("urn:rootwise:problem:")
+    assert isinstance(body["detail"], str)
+    assert body["detail"]
+    assert isinstance(body["errors"], list)
+    for error in body["errors"]:
+        assert set(error) == ERROR_KEYS, error
+        assert error["message"]
+    named = {error["field"] for error in body["errors"]}
+    assert set(fields) <= named, body
+    return body
+
+
+def login(email: str, password: str = TEST_PASSWORD, **headers):
+    return APIClient().post(
+        TOKEN_URL, {"email": email, "password": password}, format="json", **headers
+    )
+
+
+def refresh(token: str):
+    return APIClient().post(REFRESH_URL, {"refresh": token}, format="json")
+
+
+def bearer(token: str) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    return client
+
+
+NEW_USER_PASSWORD = "a-long-enough-passphrase"
+
+
+def new_user(**overrides) -> dict:
+    """A valid body for POST /users/, with `overrides`; the staff tests use it too."""
+    return {
+        "email": "new.person@example.test",
+        "full_name": "New Person",
+        "role": "clinician",
+        "password": NEW_USER_PASSWORD,
+        **overrides,
+    }

@@ -9,7 +9,10 @@ may not see is a 404, for reads and writes alike, exactly as if it did not exist
 - Admin: every client of the practice, administrative fields only; no clinical content.
 """
 
+import uuid
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from rest_framework.exceptions import PermissionDenied
 
@@ -56,7 +59,12 @@ def writable_clients(user: User) -> QuerySet[Client]:
 
 
 def clinical_client_or_404(user: User, pk) -> Client:
-    """A client whose clinical content `user` may read; 404 otherwise (always, for admins)."""
+    """A client whose clinical content `user` may read; 404 otherwise (always, for admins, and
+    for an id that is not even a UUID)."""
+    try:
+        uuid.UUID(str(pk))
+    except ValueError as error:
+        raise Http404 from error
     return get_object_or_404(Client.objects.filter(clinical_access(user, client="")), pk=pk)
 
 

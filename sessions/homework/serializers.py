@@ -115,9 +115,13 @@ class HomeworkSerializer(serializers.ModelSerializer):
                 {"client": ["Homework cannot move to another client."]}
             )
         client, session, template = current("client"), current("session"), current("template")
-        if session is not None and session.client_id != client.pk:
+        creating = self.instance is None
+        session_is_new = creating or "session" in attrs
+        if session_is_new and session is not None and session.client_id != client.pk:
             raise serializers.ValidationError({"session": ["This session is another client's."]})
-        if template is not None and template.strategy != current("strategy"):
+        # A template's strategy may change later; only a new pairing is checked.
+        pairing_is_new = creating or bool({"template", "strategy"} & set(attrs))
+        if pairing_is_new and template is not None and template.strategy != current("strategy"):
             raise serializers.ValidationError(
                 {"template": ["This template belongs to another strategy."]}
             )

@@ -5,7 +5,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
-from api.access import ScopedViewSetMixin, clinical_access
+from api.access import ScopedViewSetMixin, clinical_access, require_write
 from api.exceptions import Conflict
 from api.schema import problem
 from sessions.homework import services
@@ -62,6 +62,7 @@ class HomeworkViewSet(
         )
 
     def perform_update(self, serializer):
+        require_write(self.request.user, serializer.instance.client)
         stored = serializer.to_representation(serializer.instance)
         changed = [
             field

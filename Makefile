@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint schema clean
+.PHONY: install run test lint schema bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ test: lint
 # Regenerate the committed OpenAPI snapshot after an intended change to the contract.
 schema: install
 	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file docs/openapi.yaml
+
+# Benchmarks print figures (recorded in docs/performance.md); they are never part of `make test`.
+bench: install
+	$(BIN)/python -m tests.benchmarks.exports
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,5 +1,7 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from assessments.reports.views import ClientReportView, OutcomesReportView
 from assessments.views import AssessmentViewSet, InstrumentViewSet, RiskFlagViewSet
 
 router = SimpleRouter()
@@ -7,4 +9,8 @@ router.register("instruments", InstrumentViewSet, basename="instrument")
 router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("risk-flags", RiskFlagViewSet, basename="risk-flag")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("clients/<uuid:pk>/report/", ClientReportView.as_view(), name="client-report"),
+    path("reports/outcomes/", OutcomesReportView.as_view(), name="reports-outcomes"),
+    *router.urls,
+]

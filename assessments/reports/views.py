@@ -1,0 +1,182 @@
+import itertools
+
+from django.http import StreamingHttpResponse
+from django.utils.text import slugify
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import serializers
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.access import clinical_access, clinical_client_or_404
+from api.problems import PROBLEM_MEDIA_TYPE
+from api.schema import problem
+from assessments.models import Assessment
+from assessments.progress import instrument_outcomes
+from assessments.reports import csv_export
+from assessments.reports.data import report_data
+from assessments.reports.fhir import fhir_bundle
+from assessments.reports.pdf import report_pdf
+from assessments.reports.renderers import (
+    CSVRenderer,
+    ExportNegotiation,
+    FHIRRenderer,
+    PDFRenderer,
+)
+from assessments.serializers import AssessmentSerializer, ProgressSerializer
+from clients.filters import ClientFilter
+from clients.models import Client, ClientStatus
+
+
+class ClientReportSerializer(serializers.Serializer):
+    progress = ProgressSerializer()
+    administrations = AssessmentSerializer(many=True, help_text="Non-void, oldest first.")
+
+
+class ExportView(APIView):
+    """Errors are problem documents whatever format was asked for."""
+
+    content_negotiation_class = ExportNegotiation
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if response.status_code >= 400:
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = PROBLEM_MEDIA_TYPE
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
+def _stream_csv(lines, filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+CLIENT_REPORT_SCHEMA = extend_schema(
+    tags=["reports"],
+    operation_id="clients_report",
+    parameters=[
+        OpenApiParameter(
+            "format",
+            str,
+            enum=["json", "pdf", "csv", "fhir"],
+            description="Overrides the Accept header.",
+        ),
+        OpenApiParameter(
+            "include",
+            str,
+            enum=["notes"],
+            description="`notes` adds clinical note text to the PDF; it is left out otherwise.",
+        ),
+    ],
+    responses={
+        # Binary first: generators that keep one media type per response then give a
+        # download that works for every format (the JSON document is also typed below).
+        (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY),
+        (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR),
+        (200, "application/fhir+json"): OpenApiResponse(
+            OpenApiTypes.OBJECT, description="A FHIR R4B Bundle of type collection."
+        ),
+        (200, "application/json"): ClientReportSerializer,
+        **problem(406, "None of the requested formats is produced; the detail lists them."),
+    },
+)
+
+
+@extend_schema_view(get=CLIENT_REPORT_SCHEMA)
+class ClientReportView(ExportView):
+    """A client's progress report: a PDF to hand over (charts with bands, outcomes in plain
+    words, roots of insecurity, homework adherence, open risk flags), CSV rows of the
+    administrations, the progress document as JSON, or a FHIR R4B Bundle. Chosen by `Accept`
+    or `?format=`. Clinical content: admins get 404."""
+
+    renderer_classes = [JSONRenderer, PDFRenderer, CSVRenderer, FHIRRenderer]
+
+    def get(self, request, pk):
+        client = clinical_client_or_404(request.user, pk)
+        data = report_data(client.pk, include_notes=request.query_params.get("include") == "notes")
+        name = slugify(f"{client.family_name}-{client.given_name}") or "client"
+        export_format = request.accepted_renderer.format
+        if export_format == "csv":
+            lines = csv_export.csv_lines(
+                csv_export.ADMINISTRATION_COLUMNS,
+                csv_export.administration_rows(data.administrations),
+            )
+            return _stream_csv(lines, f"rootwise-{name}-assessments.csv")
+        if export_format == "pdf":
+            response = Response(report_pdf(data))
+            response["Content-Disposition"] = f'attachment; filename="rootwise-{name}-report.pdf"'
+            return response
+        if export_format == "fhir":
+            return Response(fhir_bundle(data))
+        return Response(
+            ClientReportSerializer(
+                {"progress": data.progress, "administrations": data.administrations}
+            ).data
+        )
+
+
+class OutcomeFilter(ClientFilter):
+    class Meta(ClientFilter.Meta):
+        fields = ["status", "clinician"]
+
+
+@extend_schema_view(
+    get=extend_schema(
+        tags=["reports"],
+        operation_id="reports_outcomes",
+        parameters=[
+            OpenApiParameter("clinician", OpenApiTypes.UUID, description="Primary or care team."),
+            OpenApiParameter("status", str, enum=ClientStatus.values),
+            OpenApiParameter("administered_after", OpenApiTypes.DATE),
+            OpenApiParameter("administered_before", OpenApiTypes.DATE),
+        ],
+        responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR), **problem(406)},
+    )
+)
+class OutcomesReportView(ExportView):
+    """Service evaluation: one CSV row per client and instrument (baseline, latest, change,
+    reliable change, recovered) over the clients whose clinical records you may see, with
+    administrations in the date range. Streamed."""
+
+    renderer_classes = [CSVRenderer]
+
+    def get(self, request):
+        clients = OutcomeFilter(
+            request.query_params,
+            queryset=Client.objects.filter(clinical_access(request.user, client="")),
+        )
+        if not clients.is_valid():
+            raise serializers.ValidationError(clients.errors)
+        dates = DateRangeSerializer(data=request.query_params)
+        dates.is_valid(raise_exception=True)
+        by_id = {client.pk: client for client in clients.qs}
+        assessments = Assessment.objects.filter(
+            client_id__in=list(by_id), voided_at__isnull=True, **dates.lookups()
+        ).order_by("client_id", "administered_on", "created_at", "id")
+        grouped = itertools.groupby(assessments.iterator(), key=lambda a: a.client_id)
+        rows = csv_export.outcome_rows(
+            (by_id[client_id], instrument_outcomes(list(group))) for client_id, group in grouped
+        )
+        return _stream_csv(
+            csv_export.csv_lines(csv_export.OUTCOME_COLUMNS, rows), "rootwise-outcomes.csv"
+        )
+
+
+class DateRangeSerializer(serializers.Serializer):
+    administered_after = serializers.DateField(required=False)
+    administered_before = serializers.DateField(required=False)
+
+    def lookups(self) -> dict:
+        data = self.validated_data
+        lookups = {}
+        if "administered_after" in data:
+            lookups["administered_on__gte"] = data["administered_after"]
+        if "administered_before" in data:
+            lookups["administered_on__lte"] = data["administered_before"]
+        return lookups

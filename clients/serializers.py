@@ -134,11 +134,15 @@ class ClientSerializer(serializers.ModelSerializer):
 
         status = current("status") or ClientStatus.ACTIVE
         discharged_on = attrs.get("discharged_on")
-        if self.instance is not None and status == ClientStatus.DISCHARGED:
-            if "discharged_on" in attrs and discharged_on is None:
-                raise serializers.ValidationError(
-                    {"discharged_on": ["A discharged client keeps a discharge date."]}
-                )
+        clears_discharge_date = "discharged_on" in attrs and discharged_on is None
+        if (
+            self.instance is not None
+            and status == ClientStatus.DISCHARGED
+            and clears_discharge_date
+        ):
+            raise serializers.ValidationError(
+                {"discharged_on": ["A discharged client keeps a discharge date."]}
+            )
         intake_date = current("intake_date")
         if discharged_on is not None and status != ClientStatus.DISCHARGED:
             raise serializers.ValidationError(

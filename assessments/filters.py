@@ -17,15 +17,8 @@ class AssessmentFilter(django_filters.FilterSet):
         model = Assessment
         fields = ["client", "instrument", "administered_after", "administered_before"]
 
-    @property
-    def qs(self):
-        queryset = super().qs
-        if not self.form.cleaned_data.get("include_voided"):
-            queryset = queryset.filter(voided_at__isnull=True)
-        return queryset
-
     def filter_include_voided(self, queryset, name, value):
-        return queryset  # applied in `qs`, because the default (no) must filter too
+        return queryset if value else queryset.filter(voided_at__isnull=True)
 
 
 class RiskFlagFilter(django_filters.FilterSet):

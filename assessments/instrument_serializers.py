@@ -71,6 +71,9 @@ class InstrumentSerializer(serializers.Serializer):
     reliable_change = ReliableChangeSerializer(allow_null=True)
     risk_rules = RiskRuleSerializer(many=True)
     loinc = LoincSerializer(allow_null=True)
+    canonical_url = serializers.CharField(
+        help_text="The questionnaire's canonical URI where it has no LOINC panel; else empty."
+    )
     licence = serializers.CharField()
     citation = serializers.CharField()
     notes = serializers.CharField()

@@ -71,6 +71,14 @@ class AssessmentViewSet(
     def scope(self, user):
         return clinical_access(user)
 
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action == "list" and "include_voided" not in self.request.query_params:
+            # Lists leave voided administrations out by default; a voided one is still read,
+            # and voided again (409), by its id.
+            queryset = queryset.filter(voided_at__isnull=True)
+        return queryset
+
     def perform_create(self, serializer):
         serializer.instance = services.assessment_record(
             by=self.request.user, **serializer.validated_data

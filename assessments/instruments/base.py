@@ -143,7 +143,7 @@ class Instrument:
         return {
             index: f"{value} is not an option; choose from {min(allowed)} to {max(allowed)}."
             for index, value in enumerate(responses)
-            if value not in allowed
+            if type(value) is not int or value not in allowed
         }
 
     def score(self, responses: list[int]) -> Score:

@@ -43,6 +43,15 @@ JWT_SIGNING_KEY = env_secret(
 if SECRET_KEY == JWT_SIGNING_KEY:
     raise ImproperlyConfigured("JWT_SIGNING_KEY must differ from SECRET_KEY.")
 
+# Keys for clinical free text encrypted at rest (Fernet keys, comma-separated). The first
+# encrypts; all decrypt, so a new key is put first and `manage.py rotate_encryption_keys`
+# re-encrypts everything with it before the old one is removed.
+FIELD_ENCRYPTION_KEYS = env_secret(
+    "FIELD_ENCRYPTION_KEYS", "FvY_vVQdd23L_Hcx5cga5bdtiIObFmrX-PKwkPPP2_A="
+).split(",")
+if SECRET_KEY in FIELD_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must not contain SECRET_KEY.")
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
 CORS_EXPOSE_HEADERS = ["ETag", "Retry-After"]

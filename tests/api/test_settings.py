@@ -12,6 +12,7 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "prod-secret-9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a",
     "JWT_SIGNING_KEY": "prod-jwt-0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1b",
     "ALLOWED_HOSTS": "rootwise.example.org",
+    "FIELD_ENCRYPTION_KEYS": "0nzlfUl0KWG6ZcoS8nqQ2BDi2E6XWdWx8DjHD08mOXE=",
 }
 
 
@@ -34,7 +35,7 @@ def test_deploy_check_reports_nothing_under_production_settings():
 
 
 def test_production_refuses_to_start_without_its_secrets():
-    for missing in ("SECRET_KEY", "JWT_SIGNING_KEY"):
+    for missing in ("SECRET_KEY", "JWT_SIGNING_KEY", "FIELD_ENCRYPTION_KEYS"):
         result = manage("check", **{**PRODUCTION_ENV, missing: ""})
         assert result.returncode != 0
         assert f"{missing} must be set when DEBUG is off" in result.stderr

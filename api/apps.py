@@ -6,3 +6,8 @@ class ApiConfig(AppConfig):
 
     name = "api"
     verbose_name = "Rootwise API"
+
+    def ready(self) -> None:
+        from api.strict_input import enforce_json_types
+
+        enforce_json_types()

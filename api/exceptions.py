@@ -9,9 +9,10 @@ import logging
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, InterfaceError, OperationalError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -90,6 +91,9 @@ def _as_api_exception(exc: Exception) -> exceptions.APIException | None:
         return PayloadTooLarge()
     if isinstance(exc, SuspiciousOperation):
         return exceptions.ParseError("The request could not be accepted.")
+    if isinstance(exc, OperationalError | InterfaceError):
+        logger.error("Database unavailable: %s", type(exc).__name__)
+        return ServiceUnavailable()
     if isinstance(exc, ProtectedError | RestrictedError | IntegrityError):
         # A database constraint caught what validation did not (usually a race between two
         # writers): the data is intact, and the client should re-read and retry.
@@ -137,8 +141,13 @@ def permission_denied(request, exception=None) -> JsonResponse:
     return problem_response(403, "permission_denied", "You do not have permission to do this.")
 
 
+@csrf_exempt
 def not_found(request, exception=None, path: str = "") -> JsonResponse:
     return problem_response(404, "not_found", "No such resource.")
+
+
+def csrf_failure(request, reason: str = "") -> JsonResponse:
+    return problem_response(403, "permission_denied", "The request was refused (CSRF check).")
 
 
 def server_error(request) -> JsonResponse:

@@ -15,8 +15,10 @@ PROBLEM_DESCRIPTIONS = {
     406: "None of the requested media types can be produced.",
     409: "The request conflicts with the record's current state.",
     412: "The record changed since the ETag given in If-Match.",
+    413: "The request body is too large.",
     415: "The request body must be application/json.",
     429: "Too many requests; retry after the number of seconds in Retry-After.",
+    503: "Temporarily unavailable (the database cannot be reached); retry shortly.",
 }
 
 
@@ -97,7 +99,12 @@ class ProblemAutoSchema(AutoSchema):
         return statuses
 
     def _has_query_parameters(self) -> bool:
-        return any(
+        declared = [
+            parameter
+            for parameter in self.get_override_parameters()
+            if getattr(parameter, "location", None) == "query"
+        ]
+        return bool(declared) or any(
             parameter.get("in") == "query"
             for parameter in self._get_filter_parameters() + self._get_pagination_parameters()
         )
@@ -121,3 +128,26 @@ class ProblemAutoSchema(AutoSchema):
         if direction == "response" and omitted and "required" in schema:
             schema["required"] = [name for name in schema["required"] if name not in omitted]
         return schema
+
+
+def add_links(result, generator, request, public):
+    """OpenAPI links from each create to the operations on what it created, so generated
+    clients and stateful testers can follow `id` from one call to the next."""
+    paths = result.get("paths", {})
+    for path, operations in paths.items():
+        created = operations.get("post", {}).get("responses", {}).get("201")
+        if created is None:
+            continue
+        links = {}
+        for detail_path, detail_operations in paths.items():
+            if not detail_path.startswith(path + "{id}/"):
+                continue
+            for operation in detail_operations.values():
+                operation_id = operation["operationId"]
+                links[operation_id] = {
+                    "operationId": operation_id,
+                    "parameters": {"id": "$response.body#/id"},
+                }
+        if links:
+            created["links"] = dict(sorted(links.items()))
+    return result

@@ -46,9 +46,13 @@ if SECRET_KEY == JWT_SIGNING_KEY:
 # Keys for clinical free text encrypted at rest (Fernet keys, comma-separated). The first
 # encrypts; all decrypt, so a new key is put first and `manage.py rotate_encryption_keys`
 # re-encrypts everything with it before the old one is removed.
-FIELD_ENCRYPTION_KEYS = env_secret(
-    "FIELD_ENCRYPTION_KEYS", "FvY_vVQdd23L_Hcx5cga5bdtiIObFmrX-PKwkPPP2_A="
-).split(",")
+FIELD_ENCRYPTION_KEYS = [
+    key.strip()
+    for key in env_secret(
+        "FIELD_ENCRYPTION_KEYS", "FvY_vVQdd23L_Hcx5cga5bdtiIObFmrX-PKwkPPP2_A="
+    ).split(",")
+    if key.strip()
+]
 if SECRET_KEY in FIELD_ENCRYPTION_KEYS:
     raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must not contain SECRET_KEY.")
 
@@ -68,6 +72,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "api.apps.ApiConfig",
     "api.auth.apps.AccountsConfig",
+    "api.audit.apps.AuditConfig",
     "clients.apps.ClientsConfig",
     "sessions.apps.TherapySessionsConfig",
     "assessments.apps.AssessmentsConfig",
@@ -76,15 +81,18 @@ INSTALLED_APPS = [
 # With DEBUG off, WhiteNoise serves the docs pages' assets (after `collectstatic`), so Swagger UI
 # and Redoc work with no network; with DEBUG on, runserver serves them from the installed apps.
 MIDDLEWARE = [
+    "api.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     *([] if DEBUG else ["whitenoise.middleware.WhiteNoiseMiddleware"]),
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "api.middleware.NoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "api.urls"
+CSRF_FAILURE_VIEW = "api.exceptions.csrf_failure"
 WSGI_APPLICATION = "api.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 APPEND_SLASH = False
@@ -105,6 +113,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # With the database down, fail fast (a 503) rather than hang a worker.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"connect_timeout": int(os.environ.get("DB_CONNECT_TIMEOUT", "3"))}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -116,6 +129,26 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Throttle counters, sign-in lock-outs and idempotency records must be shared by every app
+# process: Redis when REDIS_URL is set, otherwise a table in the database (never memory).
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "rootwise_cache",
+        }
+    }
+
+# Request bodies are small JSON documents; anything larger is refused with a 413.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("MAX_REQUEST_BYTES", str(1024 * 1024)))
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
@@ -167,12 +200,14 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
     "COMPONENT_SPLIT_REQUEST": True,
-    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SCHEMA_PATH_PREFIX": r"/(api/v1|health)",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "api.auth.models.Role",
+        "AuditActionEnum": "api.audit.models.AuditAction",
+        "AuditOutcomeEnum": "api.audit.models.AuditOutcome",
         "RootCodeEnum": "api.vocabulary.Root",
         "StrategyCodeEnum": "api.vocabulary.Strategy",
         "ClientStatusEnum": "clients.models.ClientStatus",
@@ -192,7 +227,10 @@ SPECTACULAR_SETTINGS = {
         "BirpNoteFormatEnum": "sessions.notes.BIRP_FORMAT",
         "NarrativeNoteFormatEnum": "sessions.notes.NARRATIVE_FORMAT",
     },
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_links",
+    ],
 }
 
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
@@ -200,7 +238,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "level": LOG_LEVEL}
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

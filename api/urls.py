@@ -2,6 +2,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from api import exceptions
+from api.health import LiveView, ReadyView
 from api.vocabulary_views import RootListView, StrategyListView
 
 v1 = [
@@ -10,6 +11,7 @@ v1 = [
     path("", include("sessions.urls")),
     path("", include("sessions.homework.urls")),
     path("", include("assessments.urls")),
+    path("", include("api.audit.urls")),
     path("roots/", RootListView.as_view(), name="roots"),
     path("strategies/", StrategyListView.as_view(), name="strategies"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -22,6 +24,8 @@ v1 = [
 ]
 
 urlpatterns = [
+    path("health/live", LiveView.as_view(), name="health-live"),
+    path("health/ready", ReadyView.as_view(), name="health-ready"),
     path("api/v1/", include(v1)),
     re_path(r"^api/", exceptions.not_found),
 ]

@@ -1,10 +1,11 @@
 import django_filters
 
+from api.filters import StrictFilterSet
 from assessments.instruments import INSTRUMENT_CHOICES
 from assessments.models import Assessment, RiskFlag
 
 
-class AssessmentFilter(django_filters.FilterSet):
+class AssessmentFilter(StrictFilterSet):
     client = django_filters.UUIDFilter(field_name="client_id")
     instrument = django_filters.ChoiceFilter(choices=INSTRUMENT_CHOICES)
     administered_after = django_filters.DateFilter(field_name="administered_on", lookup_expr="gte")
@@ -21,7 +22,7 @@ class AssessmentFilter(django_filters.FilterSet):
         return queryset if value else queryset.filter(voided_at__isnull=True)
 
 
-class RiskFlagFilter(django_filters.FilterSet):
+class RiskFlagFilter(StrictFilterSet):
     client = django_filters.UUIDFilter(field_name="client_id")
     open = django_filters.BooleanFilter(field_name="acknowledged_at", lookup_expr="isnull")
 

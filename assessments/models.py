@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 
+from api.encryption import EncryptedTextField
 from api.models import RecordModel
 from assessments.instruments import INSTRUMENT_CHOICES
 
@@ -48,7 +49,7 @@ class Assessment(RecordModel):
         on_delete=models.PROTECT,
         related_name="voided_assessments",
     )
-    void_reason = models.TextField(blank=True)
+    void_reason = EncryptedTextField(blank=True)
 
     class Meta:
         ordering = ["-administered_on", "-created_at", "id"]
@@ -105,7 +106,7 @@ class RiskFlag(RecordModel):
         on_delete=models.PROTECT,
         related_name="acknowledged_risk_flags",
     )
-    acknowledgement_note = models.TextField(blank=True)
+    acknowledgement_note = EncryptedTextField(blank=True)
 
     class Meta:
         ordering = ["-raised_on", "-created_at", "id"]

@@ -4,8 +4,9 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from api.access import ScopedViewSetMixin, clinical_access
+from api.access import clinical_access
 from api.schema import problem
+from api.viewsets import ClientRecordMixin
 from assessments import services
 from assessments.filters import AssessmentFilter, RiskFlagFilter
 from assessments.instrument_serializers import InstrumentSerializer
@@ -52,7 +53,7 @@ class InstrumentViewSet(viewsets.ViewSet):
     ),
 )
 class AssessmentViewSet(
-    ScopedViewSetMixin,
+    ClientRecordMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -64,6 +65,7 @@ class AssessmentViewSet(
     `include_voided=true`. Admins see none."""
 
     queryset = Assessment.objects.all()
+    audit_object_type = "assessment"
     serializer_class = AssessmentSerializer
     filterset_class = AssessmentFilter
     ordering = ("-administered_on", "-created_at", "id")
@@ -103,7 +105,7 @@ class AssessmentViewSet(
     ),
 )
 class RiskFlagViewSet(
-    ScopedViewSetMixin,
+    ClientRecordMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
@@ -113,6 +115,7 @@ class RiskFlagViewSet(
     does not close it. Admins see none."""
 
     queryset = RiskFlag.objects.select_related("assessment")
+    audit_object_type = "risk_flag"
     serializer_class = RiskFlagSerializer
     filterset_class = RiskFlagFilter
     ordering = ("-raised_on", "-created_at", "id")

@@ -1,13 +1,14 @@
 import django_filters
 from django.db.models import Exists, OuterRef, Q
 
+from api.filters import StrictFilterSet
 from api.vocabulary import Root
 from clients.models import Client, ClientStatus, PresentingRoot
 
 CareTeam = Client.care_team.through
 
 
-class ClientFilter(django_filters.FilterSet):
+class ClientFilter(StrictFilterSet):
     status = django_filters.ChoiceFilter(choices=ClientStatus.choices)
     clinician = django_filters.UUIDFilter(
         method="filter_clinician", label="Primary clinician or care-team member (user id)."

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 
 from api.auth.models import Practice
+from api.encryption import EncryptedTextField
 from api.models import RecordModel
 from api.vocabulary import Root
 
@@ -70,7 +71,7 @@ class PresentingRoot(models.Model):
     root = models.CharField(max_length=32, choices=Root.choices)
     severity = models.PositiveSmallIntegerField()
     is_primary = models.BooleanField(default=False)
-    note = models.TextField(blank=True)
+    note = EncryptedTextField(blank=True)
 
     class Meta:
         ordering = ["id"]

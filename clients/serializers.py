@@ -16,6 +16,15 @@ class PresentingRootSerializer(serializers.ModelSerializer):
         model = PresentingRoot
         fields = ["root", "severity", "is_primary", "note"]
 
+    def validate(self, attrs: dict) -> dict:
+        # The list is written whole, so each item is complete even inside a PATCH (where DRF
+        # would otherwise skip required fields and defaults).
+        missing = {field: ["This field is required."] for field in ("root", "severity")}
+        missing = {field: error for field, error in missing.items() if field not in attrs}
+        if missing:
+            raise serializers.ValidationError(missing)
+        return {"is_primary": False, "note": "", **attrs}
+
 
 def clinical_staff(user: User):
     return User.objects.filter(

@@ -6,8 +6,9 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
-from api.access import ScopedViewSetMixin, client_access, clinical_client_or_404, require_write
+from api.access import client_access, clinical_client_or_404, require_write
 from api.schema import problem
+from api.viewsets import ClientRecordMixin
 from assessments.progress import client_progress
 from assessments.serializers import ProgressSerializer
 from clients import services
@@ -25,13 +26,14 @@ from sessions.homework.serializers import HomeworkAdherenceSerializer
     homework_summary=extend_schema(responses=HomeworkAdherenceSerializer),
     progress=extend_schema(responses=ProgressSerializer),
 )
-class ClientViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
+class ClientViewSet(ClientRecordMixin, viewsets.ModelViewSet):
     """Clients of the practice that you may see: your own caseload (primary clinician or care
     team); a supervisor also reads, but cannot change, their supervisees' clients; an admin
     manages every client's administrative fields and sees no clinical content. A client with
     clinical records cannot be deleted: discharge them."""
 
     queryset = Client.objects.all()
+    audit_object_type = "client"
     serializer_class = ClientSerializer
     filterset_class = ClientFilter
     filter_backends = [DjangoFilterBackend, OrderingFilter]

@@ -1,11 +1,12 @@
 import django_filters
 from django.db.models import Exists, OuterRef
 
+from api.filters import StrictFilterSet
 from api.vocabulary import Root
 from sessions.models import Session, SessionRoot, SessionStatus
 
 
-class SessionFilter(django_filters.FilterSet):
+class SessionFilter(StrictFilterSet):
     client = django_filters.UUIDFilter(field_name="client_id")
     clinician = django_filters.UUIDFilter(field_name="clinician_id")
     status = django_filters.ChoiceFilter(choices=SessionStatus.choices)

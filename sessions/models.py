@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 
+from api.encryption import EncryptedJSONField, EncryptedTextField
 from api.models import RecordModel
 from api.vocabulary import Root, Strategy
 
@@ -59,7 +60,7 @@ class Session(RecordModel):
     )
     risk_level = models.CharField(max_length=20, choices=RiskLevel.choices, default=RiskLevel.NONE)
     note_format = models.CharField(max_length=20, choices=NoteFormat.choices, blank=True)
-    note_sections = models.JSONField(default=dict, blank=True)
+    note_sections = EncryptedJSONField(default=dict, blank=True)
     signed_at = models.DateTimeField(null=True, blank=True)
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -149,7 +150,7 @@ class Addendum(RecordModel):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="addenda"
     )
-    text = models.TextField()
+    text = EncryptedTextField()
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -235,7 +236,7 @@ class Homework(RecordModel):
     )
     completed_on = models.DateField(null=True, blank=True)
     helpfulness = models.PositiveSmallIntegerField(null=True, blank=True)
-    outcome_note = models.TextField(blank=True)
+    outcome_note = EncryptedTextField(blank=True)
 
     class Meta:
         ordering = ["-assigned_on", "-created_at", "id"]

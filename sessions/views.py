@@ -3,8 +3,9 @@ from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from api.access import ScopedViewSetMixin, clinical_access
+from api.access import clinical_access
 from api.schema import problem
+from api.viewsets import ClientRecordMixin
 from sessions import services
 from sessions.filters import SessionFilter
 from sessions.models import Session
@@ -32,12 +33,13 @@ LOCKED = problem(409, "The note is signed and locked.")
         responses={201: AddendumSerializer, **problem(409, "The note is not signed yet.")},
     ),
 )
-class SessionViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
+class SessionViewSet(ClientRecordMixin, viewsets.ModelViewSet):
     """Therapy sessions of the clients you may see. Only a session's clinician changes, signs
     or deletes it; once signed its note is locked (409) and corrections are addenda. The
     clinician's supervisor reads it and co-signs. Admins see no sessions."""
 
     queryset = Session.objects.all()
+    audit_object_type = "session"
     serializer_class = SessionSerializer
     filterset_class = SessionFilter
     ordering = ("-starts_at", "id")

@@ -13,11 +13,12 @@ from tests.factories import (
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Throttle counters live in the cache; each test starts with none."""
-    cache.clear()
+def _fresh_cache(django_db_setup, django_db_blocker):
+    """Throttle counters, lock-outs and idempotency records live in the shared cache (a table
+    of the test database); each test leaves it empty for the next."""
     yield
-    cache.clear()
+    with django_db_blocker.unblock():
+        cache.clear()
 
 
 @pytest.fixture

@@ -1,9 +1,10 @@
 import django_filters
 
 from api.auth.models import Role, User
+from api.filters import StrictFilterSet
 
 
-class UserFilter(django_filters.FilterSet):
+class UserFilter(StrictFilterSet):
     role = django_filters.ChoiceFilter(choices=Role.choices)
     is_active = django_filters.BooleanFilter()
 

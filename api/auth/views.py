@@ -1,6 +1,7 @@
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import Throttled
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -9,7 +10,9 @@ from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
-from api.auth import services
+from api.audit.models import AuditAction
+from api.audit.services import audit_record, client_ip
+from api.auth import lockout, services
 from api.auth.filters import UserFilter
 from api.auth.models import User
 from api.auth.serializers import (
@@ -21,14 +24,47 @@ from api.auth.serializers import (
 )
 from api.permissions import ReadOnlyUnlessAdmin
 from api.schema import problem
+from api.viewsets import RecordMixin
 
 
 @extend_schema_view(post=extend_schema(tags=["auth"], operation_id="auth_login"))
 class LoginView(TokenObtainPairView):
-    """Exchange an email and password for an access token (minutes) and a refresh token."""
+    """Exchange an email and password for an access token (minutes) and a refresh token.
+    Repeated failures for an account or from an address answer 429 for a cool-off period
+    (Retry-After says how long). Every attempt is audited."""
 
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "login"
+
+    email = None  # the address tried, once the body has been read
+
+    def post(self, request, *args, **kwargs):
+        email = request.data.get("email") if isinstance(request.data, dict) else None
+        usable = isinstance(email, str) and email.strip() and "\x00" not in email
+        self.email = email.strip().lower() if usable else None
+        wait = lockout.retry_after(self.email, client_ip(request))
+        if wait is not None:
+            raise Throttled(wait=wait, detail="Too many failed sign-ins; try again later.")
+        return super().post(request, *args, **kwargs)
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        if request.method == "POST":
+            email = self.email
+            if response.status_code == 401:
+                lockout.record_failure(email, client_ip(self.request))
+            elif response.status_code == 200:
+                lockout.clear_account(email)
+            audit_record(
+                request=self.request,
+                action=AuditAction.LOGIN
+                if response.status_code == 200
+                else AuditAction.LOGIN_FAILED,
+                status_code=response.status_code,
+                actor=User.objects.filter(email=email).first() if email else None,
+                object_type="user",
+            )
+        return response
 
 
 @extend_schema_view(post=extend_schema(tags=["auth"], operation_id="auth_refresh"))
@@ -102,6 +138,7 @@ class PasswordChangeView(APIView):
     reactivate=extend_schema(request=None, responses={200: UserSerializer}),
 )
 class UserViewSet(
+    RecordMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,

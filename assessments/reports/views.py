@@ -15,6 +15,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.access import clinical_access, clinical_client_or_404
+from api.audit.mixins import AuditedViewMixin
+from api.audit.models import AuditAction
 from api.problems import PROBLEM_MEDIA_TYPE
 from api.schema import problem
 from assessments.models import Assessment
@@ -39,10 +41,11 @@ class ClientReportSerializer(serializers.Serializer):
     administrations = AssessmentSerializer(many=True, help_text="Non-void, oldest first.")
 
 
-class ExportView(APIView):
-    """Errors are problem documents whatever format was asked for."""
+class ExportView(AuditedViewMixin, APIView):
+    """Errors are problem documents whatever format was asked for; every export is audited."""
 
     content_negotiation_class = ExportNegotiation
+    audit_action = AuditAction.EXPORT
 
     def finalize_response(self, request, response, *args, **kwargs):
         if response.status_code >= 400:
@@ -96,10 +99,14 @@ class ClientReportView(ExportView):
     or `?format=`. Clinical content: admins get 404."""
 
     renderer_classes = [JSONRenderer, PDFRenderer, CSVRenderer, FHIRRenderer]
+    audit_object_type = "client"
 
     def get(self, request, pk):
+        include = request.query_params.get("include")
+        if include not in (None, "notes"):
+            raise serializers.ValidationError({"include": ['The only choice is "notes".']})
         client = clinical_client_or_404(request.user, pk)
-        data = report_data(client.pk, include_notes=request.query_params.get("include") == "notes")
+        data = report_data(client.pk, include_notes=include == "notes")
         name = slugify(f"{client.family_name}-{client.given_name}") or "client"
         export_format = request.accepted_renderer.format
         if export_format == "csv":
@@ -145,6 +152,7 @@ class OutcomesReportView(ExportView):
     administrations in the date range. Streamed."""
 
     renderer_classes = [CSVRenderer]
+    audit_object_type = "outcomes_report"
 
     def get(self, request):
         clients = OutcomeFilter(
@@ -153,7 +161,8 @@ class OutcomesReportView(ExportView):
         )
         if not clients.is_valid():
             raise serializers.ValidationError(clients.errors)
-        dates = DateRangeSerializer(data=request.query_params)
+        # A plain dict: as form data, an empty date would be silently dropped instead of refused.
+        dates = DateRangeSerializer(data=request.query_params.dict())
         dates.is_valid(raise_exception=True)
         by_id = {client.pk: client for client in clients.qs}
         assessments = Assessment.objects.filter(

@@ -2,11 +2,12 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 
+from api.filters import StrictFilterSet
 from api.vocabulary import Root, Strategy
 from sessions.models import Homework, HomeworkStatus, HomeworkTemplate
 
 
-class HomeworkFilter(django_filters.FilterSet):
+class HomeworkFilter(StrictFilterSet):
     client = django_filters.UUIDFilter(field_name="client_id")
     status = django_filters.ChoiceFilter(choices=HomeworkStatus.choices)
     strategy = django_filters.ChoiceFilter(choices=Strategy.choices)
@@ -25,7 +26,7 @@ class HomeworkFilter(django_filters.FilterSet):
         return queryset.filter(overdue if value else ~overdue)
 
 
-class HomeworkTemplateFilter(django_filters.FilterSet):
+class HomeworkTemplateFilter(StrictFilterSet):
     strategy = django_filters.ChoiceFilter(choices=Strategy.choices)
     root = django_filters.ChoiceFilter(
         choices=Root.choices, method="filter_root", label="A root of insecurity it targets."

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from api.access import ScopedViewSetMixin, clinical_access, require_write
 from api.exceptions import Conflict
 from api.schema import problem
+from api.viewsets import ClientRecordMixin, RecordMixin
 from sessions.homework import services
 from sessions.homework.filters import HomeworkFilter, HomeworkTemplateFilter
 from sessions.homework.serializers import (
@@ -36,7 +37,7 @@ def _closing(serializer_class):
     cancel=_closing(HomeworkOutcomeNoteSerializer),
 )
 class HomeworkViewSet(
-    ScopedViewSetMixin,
+    ClientRecordMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -49,6 +50,7 @@ class HomeworkViewSet(
     cancel it. Admins see none."""
 
     queryset = Homework.objects.all()
+    audit_object_type = "homework"
     serializer_class = HomeworkSerializer
     filterset_class = HomeworkFilter
     ordering = ("-created_at", "id")
@@ -114,7 +116,7 @@ class HomeworkViewSet(
 @extend_schema_view(
     destroy=extend_schema(responses={204: None, **problem(409, "The template is in use.")})
 )
-class HomeworkTemplateViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
+class HomeworkTemplateViewSet(RecordMixin, ScopedViewSetMixin, viewsets.ModelViewSet):
     """Homework templates: Rootwise's built-in ones (read-only, at least three per strategy)
     and your practice's own, which its clinicians create and their author or an admin edits.
     Another practice's templates do not exist here."""

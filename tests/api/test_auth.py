@@ -6,7 +6,9 @@ the staff tests, which check that deactivation locks a user out.
 
 import base64
 import json
+import time
 from datetime import timedelta
+from unittest import mock
 
 import jwt
 import pytest
@@ -14,6 +16,7 @@ from django.conf import settings
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
+from api.auth import lockout
 from api.auth.models import User
 from tests.factories import TEST_PASSWORD, UserFactory
 from tests.helpers import assert_problem, bearer, login, refresh
@@ -298,33 +301,53 @@ def test_password_change_needs_authentication(clinician):
 
 # Guessing passwords.
 
-LOGIN_ATTEMPTS_PER_MINUTE = 20
 
-
-def test_login_is_throttled_after_too_many_attempts(clinician):
-    for _ in range(LOGIN_ATTEMPTS_PER_MINUTE):
+def test_an_account_is_locked_for_a_cool_off_after_five_failed_sign_ins(clinician):
+    for _ in range(lockout.ACCOUNT_LIMIT):
         assert login(clinician.email, "a-guess").status_code == 401
 
     response = login(clinician.email)  # even the right password is refused now
 
     problem = assert_problem(response, 429)
     assert problem["type"] == "urn:rootwise:problem:throttled"
-    assert 0 < int(response["Retry-After"]) <= 60
+    assert 0 < int(response["Retry-After"]) <= lockout.COOL_OFF_SECONDS
     assert "access" not in response.json()
 
 
-def test_the_login_throttle_counts_per_client_address(clinician):
-    """One guesser is stopped; a colleague at another address still signs in."""
-    for _ in range(LOGIN_ATTEMPTS_PER_MINUTE):
-        login(clinician.email, "a-guess", REMOTE_ADDR="203.0.113.7")
+def test_the_lock_is_per_account_and_lifts_after_the_cool_off(clinician, colleague):
+    for _ in range(lockout.ACCOUNT_LIMIT):
+        login(clinician.email, "a-guess")
+
+    assert login(colleague.email).status_code == 200  # another account is not affected
+    with mock.patch.object(lockout.time, "time", return_value=time.time() + 901):
+        assert login(clinician.email).status_code == 200
+
+
+def test_a_success_clears_the_account_count(clinician):
+    for _ in range(lockout.ACCOUNT_LIMIT - 1):
+        login(clinician.email, "a-guess")
+    assert login(clinician.email).status_code == 200
+
+    assert login(clinician.email, "one-more-guess").status_code == 401  # not locked
+
+
+def guess_across_accounts(practice, attempts: int, **headers) -> None:
+    """Failed sign-ins spread over accounts, none reaching the account limit."""
+    accounts = [UserFactory(practice=practice) for _ in range(attempts // 4 + 1)]
+    for attempt in range(attempts):
+        login(accounts[attempt // 4].email, "a-guess", **headers)
+
+
+def test_failed_sign_ins_are_limited_per_client_address(clinician, practice):
+    """A guesser spraying many accounts is stopped; a colleague elsewhere still signs in."""
+    guess_across_accounts(practice, lockout.ADDRESS_LIMIT, REMOTE_ADDR="203.0.113.7")
 
     assert_problem(login(clinician.email, REMOTE_ADDR="203.0.113.7"), 429)
     assert login(clinician.email, REMOTE_ADDR="198.51.100.2").status_code == 200
 
 
-def test_the_login_throttle_cannot_be_dodged_with_a_forged_forwarded_for_header(clinician):
-    for guess in range(LOGIN_ATTEMPTS_PER_MINUTE):
-        login(clinician.email, "a-guess", HTTP_X_FORWARDED_FOR=f"10.0.0.{guess}")
+def test_the_address_limit_cannot_be_dodged_with_a_forged_forwarded_for_header(clinician, practice):
+    guess_across_accounts(practice, lockout.ADDRESS_LIMIT, HTTP_X_FORWARDED_FOR="10.0.0.1")
 
     response = login(clinician.email, HTTP_X_FORWARDED_FOR="10.0.1.1")
 

@@ -224,7 +224,7 @@ def test_summary_runs_in_one_query_after_finding_the_client(
 ):
     api = as_user(clinician)
 
-    with django_assert_num_queries(2):  # the client (access-checked), then the adherence
+    with django_assert_num_queries(3):  # the client (access-checked), the adherence, the audit
         response = api.get(summary_url(client_record))
 
     assert response.json()["overall"]["assigned"] == 14

@@ -1,0 +1,54 @@
+"""Writing audit events. Callers pass identifiers only, never clinical values."""
+
+from django.conf import settings
+
+from api.audit.models import AuditEvent, AuditOutcome
+
+
+def client_ip(request) -> str | None:
+    """The caller's address: REMOTE_ADDR, or the address NUM_PROXIES trusted proxies saw."""
+    proxies = settings.REST_FRAMEWORK.get("NUM_PROXIES") or 0
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies and forwarded:
+        hops = [hop.strip() for hop in forwarded.split(",")]
+        return hops[-min(proxies, len(hops))]
+    return request.META.get("REMOTE_ADDR")
+
+
+def outcome_for(status_code: int) -> str:
+    if status_code < 400:
+        return AuditOutcome.SUCCESS
+    if status_code in (401, 403, 404, 429):
+        return AuditOutcome.DENIED
+    return AuditOutcome.FAILED
+
+
+def audit_record(
+    *,
+    request,
+    action: str,
+    status_code: int,
+    actor=None,
+    object_type: str = "",
+    object_id="",
+    client_id=None,
+) -> AuditEvent:
+    """One event for one request. The actor defaults to the authenticated user."""
+    user = getattr(request, "user", None)
+    if actor is None and user is not None and user.is_authenticated:
+        actor = user
+    return AuditEvent.objects.create(
+        actor=actor,
+        practice_id=actor.practice_id if actor is not None else None,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id or ""),
+        client_id=client_id,
+        outcome=outcome_for(status_code),
+        status_code=status_code,
+        ip=client_ip(request),
+        user_agent=request.headers.get("User-Agent", "")[:255],
+        request_id=getattr(request, "request_id", "")[:64],
+        method=request.method[:8],
+        path=request.path[:255],
+    )

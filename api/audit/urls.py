@@ -1,0 +1,8 @@
+from rest_framework.routers import SimpleRouter
+
+from api.audit.views import AuditEventViewSet
+
+router = SimpleRouter()
+router.register("audit-events", AuditEventViewSet, basename="audit-event")
+
+urlpatterns = router.urls

@@ -1,0 +1,88 @@
+"""Idempotency-Key for POSTs (draft-ietf-httpapi-idempotency-key-header).
+
+The first request with a key runs and its response is kept for 24 hours. A retry with the same
+key and body gets that response again and changes nothing; the same key with another body is a
+422; a retry while the first is still running is a 409. Keys are scoped per user. Records live
+in the shared cache (the database or Redis), so every app process sees them; the stored
+response body is encrypted with the field encryption keys.
+"""
+
+import hashlib
+import json
+import re
+
+from django.core.cache import cache
+from django.core.serializers.json import DjangoJSONEncoder
+from rest_framework import status
+from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.response import Response
+
+from api.encryption import decrypt, encrypt
+from api.exceptions import Conflict
+
+HEADER = "Idempotency-Key"
+LIFETIME_SECONDS = 24 * 60 * 60
+VALID_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")  # visible ASCII
+
+
+class IdempotencyKeyReused(APIException):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_detail = "This Idempotency-Key was used with a different request body."
+    default_code = "idempotency_key_reused"
+
+
+class _Replay(Exception):
+    def __init__(self, response: Response):
+        self.response = response
+
+
+class IdempotencyMixin:
+    """Honours Idempotency-Key on every POST of the view. The key is claimed after
+    authentication and permissions, and the response stored as it leaves."""
+
+    _idempotency_claim = None
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        key = request.headers.get(HEADER)
+        if request.method != "POST" or key is None:
+            return
+        if not VALID_KEY.match(key):
+            raise ValidationError({HEADER: ["Use 1 to 255 visible ASCII characters."]})
+        claim = "idempotency:" + hashlib.sha256(f"{request.user.pk}:{key}".encode()).hexdigest()
+        body = request._request.body  # the raw bytes, read before DRF parses them
+        fingerprint = hashlib.sha256(request.path.encode() + b"\n" + body).hexdigest()
+        if cache.add(claim, {"fingerprint": fingerprint, "done": False}, LIFETIME_SECONDS):
+            self._idempotency_claim = (claim, fingerprint)
+            return
+        record = cache.get(claim)
+        if record is not None and record["fingerprint"] != fingerprint:
+            raise IdempotencyKeyReused()
+        if record is None or not record["done"]:
+            raise Conflict("A request with this Idempotency-Key is still being processed.")
+        replay = Response(json.loads(decrypt(record["data"])), status=record["status"])
+        replay["Idempotent-Replayed"] = "true"
+        raise _Replay(replay)
+
+    def handle_exception(self, exc):
+        if isinstance(exc, _Replay):
+            return exc.response
+        return super().handle_exception(exc)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if self._idempotency_claim is not None:
+            claim, fingerprint = self._idempotency_claim
+            self._idempotency_claim = None
+            if response.status_code >= 500:
+                cache.delete(claim)  # nothing happened: the key may be used again
+            else:
+                record = {
+                    "fingerprint": fingerprint,
+                    "done": True,
+                    "status": response.status_code,
+                    # The body may hold clinical text: encrypted like the records it came from.
+                    "data": encrypt(json.dumps(response.data, cls=DjangoJSONEncoder)),
+                }
+                cache.set(claim, record, LIFETIME_SECONDS)
+        return response

@@ -46,9 +46,11 @@ class ConditionalWriteMixin:
         if if_match and self.request.method not in SAFE_METHODS:
             obj = type(obj).objects.select_for_update().get(pk=obj.pk)
             if not _matches(if_match, etag_for(obj.pk, obj.updated_at)):
-                raise PreconditionFailed(
+                refusal = PreconditionFailed(
                     "The record has changed since you read it: reload it and try again."
                 )
+                refusal.record = obj
+                raise refusal
         return obj
 
     def finalize_response(self, request, response, *args, **kwargs):

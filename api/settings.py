@@ -144,6 +144,8 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "rootwise_cache",
+            # Entries expire on their own; the default cap (300) would cull live ones early.
+            "OPTIONS": {"MAX_ENTRIES": 10_000_000},
         }
     }
 
@@ -174,7 +176,9 @@ REST_FRAMEWORK = {
 }
 
 SIMPLE_JWT = {
-    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=10),
+    "ACCESS_TOKEN_LIFETIME": timedelta(
+        minutes=min(15, int(os.environ.get("ACCESS_TOKEN_MINUTES", "10")))
+    ),
     "REFRESH_TOKEN_LIFETIME": timedelta(hours=12),
     "ROTATE_REFRESH_TOKENS": True,
     "BLACKLIST_AFTER_ROTATION": True,

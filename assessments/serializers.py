@@ -142,6 +142,7 @@ class RiskFlagSerializer(serializers.ModelSerializer):
             "acknowledged_by",
             "acknowledgement_note",
             "created_at",
+            "updated_at",
         ]
         read_only_fields = fields
 

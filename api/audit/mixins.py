@@ -7,6 +7,7 @@ from django.db import DatabaseError
 
 from api.audit.models import AuditAction
 from api.audit.services import audit_record
+from api.exceptions import PreconditionFailed
 
 logger = logging.getLogger("rootwise.audit")
 
@@ -40,7 +41,11 @@ class AuditedViewMixin:
     _audited_object = None
 
     def get_object(self):
-        self._audited_object = super().get_object()
+        try:
+            self._audited_object = super().get_object()
+        except PreconditionFailed as refusal:  # visible, but changed since the caller read it
+            self._audited_object = refusal.record
+            raise
         return self._audited_object
 
     def dispatch(self, request, *args, **kwargs):

@@ -1,7 +1,8 @@
+from django.core.exceptions import SuspiciousOperation
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import Throttled
+from rest_framework.exceptions import APIException, Throttled
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -36,13 +37,18 @@ class LoginView(TokenObtainPairView):
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "login"
 
-    email = None  # the address tried, once the body has been read
+    def _email_tried(self) -> str | None:
+        """The email in the body, if it can be read at all (refusals are audited too)."""
+        try:
+            email = self.request.data.get("email") if isinstance(self.request.data, dict) else None
+        except (APIException, SuspiciousOperation):
+            return None
+        usable = isinstance(email, str) and email.strip() and "\x00" not in email
+        return email.strip().lower() if usable else None
 
     def post(self, request, *args, **kwargs):
-        email = request.data.get("email") if isinstance(request.data, dict) else None
-        usable = isinstance(email, str) and email.strip() and "\x00" not in email
-        self.email = email.strip().lower() if usable else None
-        wait = lockout.retry_after(self.email, client_ip(request))
+        request.data  # noqa: B018 (a body that cannot be read is refused here, as usual)
+        wait = lockout.retry_after(self._email_tried(), client_ip(request))
         if wait is not None:
             raise Throttled(wait=wait, detail="Too many failed sign-ins; try again later.")
         return super().post(request, *args, **kwargs)
@@ -50,7 +56,7 @@ class LoginView(TokenObtainPairView):
     def dispatch(self, request, *args, **kwargs):
         response = super().dispatch(request, *args, **kwargs)
         if request.method == "POST":
-            email = self.email
+            email = self._email_tried()
             if response.status_code == 401:
                 lockout.record_failure(email, client_ip(self.request))
             elif response.status_code == 200:

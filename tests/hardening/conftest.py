@@ -1,0 +1,116 @@
+"""Fixtures for the hardening tests: one record of every kind a client has, the people around
+them, and a way to run requests at the same moment from real threads."""
+
+import threading
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from assessments.models import Assessment, RiskFlag
+from assessments.services import assessment_record
+from sessions.models import Homework, HomeworkTemplate, Session
+
+API = "/api/v1/"
+PROBLEM = "application/problem+json"
+# PHQ-9 with item 9 ("thoughts that you would be better off dead") above 0: raises a risk flag.
+PHQ9_WITH_RISK = [1, 1, 1, 1, 1, 1, 1, 1, 1]
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason=(
+        "a race between concurrent writers: SQLite's shared in-memory test database refuses a "
+        "second concurrent writer at once ('database table is locked', answered 503) instead of "
+        "waiting for a row lock, so only the PostgreSQL run can show who wins"
+    ),
+)
+
+
+@pytest.fixture
+def signed_session(session_record):
+    """`session_record`, signed by its clinician."""
+    Session.objects.filter(pk=session_record.pk).update(
+        signed_at=timezone.now(), signed_by=session_record.clinician
+    )
+    session_record.refresh_from_db()
+    return session_record
+
+
+@pytest.fixture
+def homework_record(client_record, clinician) -> Homework:
+    """Assigned homework of `client_record`, by `clinician`."""
+    return Homework.objects.create(
+        client=client_record,
+        assigned_by=clinician,
+        strategy="self_reflection",
+        title="Evening thought record",
+        instructions="Write down one thought a day.",
+        target_roots=["perfectionism"],
+        assigned_on=timezone.localdate(),
+    )
+
+
+@pytest.fixture
+def assessment(client_record, clinician) -> Assessment:
+    """A PHQ-9 of `client_record` whose item 9 raised a risk flag."""
+    return assessment_record(
+        by=clinician,
+        client=client_record,
+        instrument="phq9",
+        responses=PHQ9_WITH_RISK,
+        administered_on=date(2025, 6, 2),
+    )
+
+
+@pytest.fixture
+def risk_flag(assessment) -> RiskFlag:
+    return RiskFlag.objects.get(assessment=assessment)
+
+
+@pytest.fixture
+def template(clinician) -> HomeworkTemplate:
+    """A homework template of the practice, authored by `clinician`."""
+    return HomeworkTemplate.objects.create(
+        author=clinician,
+        practice=clinician.practice,
+        strategy="realistic_goals",
+        title="One small step",
+        instructions="Pick one small step and take it.",
+        target_roots=["past_failures"],
+    )
+
+
+def as_caller(user) -> APIClient:
+    """A new API client signed in as `user` (one per thread, where threads are involved)."""
+    api = APIClient()
+    api.force_authenticate(user)
+    return api
+
+
+def run_together(*calls):
+    """Run each call in its own thread, released at the same moment by a barrier; return their
+    results in order. Every thread closes its own database connection when done."""
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+    errors: list = []
+
+    def run(index, call):
+        try:
+            barrier.wait(timeout=10)
+            results[index] = call()
+        except BaseException as error:  # reported in the test's thread below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(index, call)) for index, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads), "a request never finished"
+    if errors:
+        raise errors[0]
+    return results

@@ -150,9 +150,16 @@ def _instruments(data: ReportData) -> list:
 
 def _roots(data: ReportData) -> list:
     flow = [_p("Roots of insecurity", "h2"), _p("Presenting", "h3")]
-    presenting = [["Root", "Severity (1-5)", "Primary", "Note"]]
+    # The clinician's notes on each root are clinical text: only with ?include=notes.
+    with_notes = data.include_notes
+    presenting = [["Root", "Severity (1-5)", "Primary", *(["Note"] if with_notes else [])]]
     presenting += [
-        [Root(r.root).label, r.severity, "yes" if r.is_primary else "", r.note]
+        [
+            Root(r.root).label,
+            r.severity,
+            "yes" if r.is_primary else "",
+            *([r.note] if with_notes else []),
+        ]
         for r in data.client.presenting_roots.all()
     ]
     flow.append(_table(presenting) if len(presenting) > 1 else _p("None recorded."))

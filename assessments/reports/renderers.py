@@ -31,9 +31,21 @@ class FHIRRenderer(JSONRenderer):
 
 
 class ExportNegotiation(DefaultContentNegotiation):
+    """`?format=` overrides the Accept header; anything unsupported is a 406 listing what is."""
+
     def select_renderer(self, request, renderers, format_suffix=None):
+        requested = format_suffix or request.query_params.get(self.settings.URL_FORMAT_OVERRIDE)
+        if requested:
+            for renderer in renderers:
+                if renderer.format == requested:
+                    return renderer, renderer.media_type
+            raise self._not_acceptable(renderers)
         try:
             return super().select_renderer(request, renderers, format_suffix)
-        except Exception as error:  # DRF answers 404 for an unknown ?format=; we answer 406
-            supported = ", ".join(f"{r.media_type} (?format={r.format})" for r in renderers)
-            raise NotAcceptable(f"Supported formats: {supported}.") from error
+        except NotAcceptable as error:
+            raise self._not_acceptable(renderers) from error
+
+    @staticmethod
+    def _not_acceptable(renderers) -> NotAcceptable:
+        supported = ", ".join(f"{r.media_type} (?format={r.format})" for r in renderers)
+        return NotAcceptable(f"Supported formats: {supported}.")

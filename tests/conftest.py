@@ -58,6 +58,18 @@ def colleague(practice):
 
 
 @pytest.fixture
+def outsider(other_practice):
+    """A clinician of another practice."""
+    return UserFactory(practice=other_practice)
+
+
+@pytest.fixture
+def other_supervisor(practice):
+    """A supervisor of the same practice who does not supervise `clinician`."""
+    return SupervisorFactory(practice=practice)
+
+
+@pytest.fixture
 def stranger(other_practice):
     """An admin of another practice: sees everything there, nothing here."""
     return AdminFactory(practice=other_practice)
@@ -79,6 +91,15 @@ def as_user():
 def client_record(clinician):
     """A client of `clinician` (who is supervised by `supervisor`), with presenting roots."""
     return ClientFactory(primary_clinician=clinician, roots=[("perfectionism", 4)])
+
+
+@pytest.fixture
+def care_team_member(practice, client_record):
+    """A clinician on `client_record`'s care team: reads and writes the client's records, but
+    sessions they did not hold are not theirs to change."""
+    member = UserFactory(practice=practice)
+    client_record.care_team.add(member)
+    return member
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import pytest
 
 from assessments import services
 from assessments.models import Assessment, RiskFlag
-from tests.factories import SupervisorFactory, UserFactory
 
 PROBLEM = "application/problem+json"
 ASSESSMENTS = "/api/v1/assessments/"
@@ -70,26 +69,6 @@ def responses_scoring(code: str, total: int, **fixed: int) -> list[int]:
     assert remaining == 0, f"{code} cannot total {total} with {fixed}"
     assert spec_total(code, responses) == total
     return responses
-
-
-@pytest.fixture
-def outsider(other_practice):
-    """A clinician of another practice."""
-    return UserFactory(practice=other_practice)
-
-
-@pytest.fixture
-def other_supervisor(practice):
-    """A supervisor of the same practice who does not supervise `clinician`."""
-    return SupervisorFactory(practice=practice)
-
-
-@pytest.fixture
-def care_team_member(practice, client_record):
-    """A clinician of the practice on `client_record`'s care team: full access."""
-    member = UserFactory(practice=practice)
-    client_record.care_team.add(member)
-    return member
 
 
 @pytest.fixture

@@ -3,23 +3,8 @@
 import pytest
 
 from clients.models import Client
-from tests.factories import UserFactory
 
 PROBLEM = "application/problem+json"
-
-
-@pytest.fixture
-def outsider(other_practice):
-    """A clinician of another practice."""
-    return UserFactory(practice=other_practice)
-
-
-@pytest.fixture
-def care_team_member(practice, client_record):
-    """A clinician of the practice on `client_record`'s care team: full access."""
-    member = UserFactory(practice=practice)
-    client_record.care_team.add(member)
-    return member
 
 
 def stored_client(client: Client) -> dict:

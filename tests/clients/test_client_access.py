@@ -12,7 +12,7 @@ import uuid
 import pytest
 
 from clients.models import Client
-from tests.factories import ClientFactory, SupervisorFactory, UserFactory
+from tests.factories import ClientFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -26,12 +26,6 @@ NO_ACCESS = [
     "colleague",
     "other_supervisor",
 ]
-
-
-@pytest.fixture
-def other_supervisor(practice):
-    """A supervisor of the same practice who does not supervise `clinician`."""
-    return SupervisorFactory(practice=practice)
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from sessions.homework.library import BUILTIN_TEMPLATES, builtin_template_id
 from sessions.models import Homework, HomeworkStatus, HomeworkTemplate
-from tests.factories import UserFactory
 
 PROBLEM = "application/problem+json"
 HOMEWORK = "/api/v1/homework/"
@@ -121,20 +120,6 @@ def homework_url(homework, action: str = "") -> str:
 
 def template_url(template) -> str:
     return f"{TEMPLATES}{template.pk}/"
-
-
-@pytest.fixture
-def outsider(other_practice):
-    """A clinician of another practice."""
-    return UserFactory(practice=other_practice)
-
-
-@pytest.fixture
-def care_team_member(practice, client_record):
-    """A clinician of the practice on `client_record`'s care team: reads and writes."""
-    member = UserFactory(practice=practice)
-    client_record.care_team.add(member)
-    return member
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from assessments.services import assessment_record, assessment_void
 from clients.models import Client
 from sessions.homework.services import homework_assign, homework_close
 from sessions.models import Addendum, Homework, Session
-from tests.factories import ClientFactory, SessionFactory, SupervisorFactory, UserFactory
+from tests.factories import ClientFactory, SessionFactory, UserFactory
 
 OUTCOMES = "/api/v1/reports/outcomes/"
 PROBLEM = "application/problem+json"
@@ -125,18 +125,6 @@ def void(assessment: Assessment) -> Assessment:
 
 
 # --- People --------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def outsider(other_practice):
-    """A clinician of another practice."""
-    return UserFactory(practice=other_practice)
-
-
-@pytest.fixture
-def other_supervisor(practice):
-    """A supervisor of the same practice who does not supervise `clinician`."""
-    return SupervisorFactory(practice=practice)
 
 
 @pytest.fixture

@@ -4,25 +4,9 @@ import pytest
 from django.utils import timezone
 
 from sessions.models import Session
-from tests.factories import UserFactory
 
 PROBLEM = "application/problem+json"
 SESSIONS = "/api/v1/sessions/"
-
-
-@pytest.fixture
-def outsider(other_practice):
-    """A clinician of another practice."""
-    return UserFactory(practice=other_practice)
-
-
-@pytest.fixture
-def care_team_member(practice, client_record):
-    """A clinician on `client_record`'s care team: may change the client, but the session is
-    not theirs."""
-    member = UserFactory(practice=practice)
-    client_record.care_team.add(member)
-    return member
 
 
 @pytest.fixture

@@ -1,13 +1,15 @@
 """JSON input must have the type the schema promises.
 
-DRF coerces by default: "5" and 5.0 become 5, 0 becomes "0", "yes" and 1 become True. A client
+DRF coerces by default: "5" and 5.0 become 5, 0 becomes "0", "yes" and 1 become True, "" for an
+id becomes null. A client
 sending those has a bug, and silently accepting them hides it (and makes the schema a lie).
 `enforce_json_types` makes DRF's scalar fields refuse the wrong JSON type with their usual
 `invalid` error; it runs once at start-up, so every serializer, ours and the libraries', is
 strict in the same way.
 """
 
-from rest_framework import fields
+from rest_framework import fields, relations
+from rest_framework.exceptions import ValidationError
 
 STRICT_TYPES = {
     fields.CharField: (str,),
@@ -35,6 +37,18 @@ def _strict(field_class, accepted: tuple[type, ...]):
     return to_internal_value
 
 
+def _no_empty_string_ids(lenient):
+    # DRF turns "" into null for relations; an id field given "" is a client bug, not a null.
+    def run_validation(self, data=fields.empty):
+        if isinstance(data, str) and data == "":
+            raise ValidationError("Give an id, or null where none is allowed.", code="invalid")
+        return lenient(self, data)
+
+    return run_validation
+
+
 def enforce_json_types() -> None:
     for field_class, accepted in STRICT_TYPES.items():
         field_class.to_internal_value = _strict(field_class, accepted)
+    related = relations.RelatedField
+    related.run_validation = _no_empty_string_ids(related.run_validation)

@@ -19,6 +19,7 @@ from api import urls as api_urls
 from api.auth.models import User
 from api.exceptions import field_errors, problem_exception_handler
 from api.problems import PROBLEM_MEDIA_TYPE
+from clients.models import Client
 from tests.helpers import assert_problem, new_user
 
 pytestmark = pytest.mark.django_db
@@ -335,3 +336,48 @@ def test_a_single_validation_error_is_also_the_detail():
 
     assert response.data["detail"] == "Taken."
     assert response.data["errors"] == [{"field": "email", "code": "invalid", "message": "Taken."}]
+
+
+# JSON values of the wrong type are refused, never coerced.
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("full_name", 0),  # a number where a string belongs (would become "0")
+        ("role", 1),  # a number where an enum string belongs
+        ("supervisor", ""),  # an empty string where an id or null belongs (would become null)
+        ("supervisor", 5),
+    ],
+)
+def test_a_json_value_of_the_wrong_type_is_refused_not_coerced(field, value, as_user, clinician):
+    admin = User.objects.create_user(
+        "strict.admin@example.test", "irrelevant-pass", full_name="Strict Admin",
+        role="admin", practice=clinician.practice,
+    )  # fmt: skip
+    before = User.objects.values().get(pk=clinician.pk)
+
+    response = as_user(admin).patch(f"/api/v1/users/{clinician.pk}/", {field: value}, format="json")
+
+    assert_problem(response, 400, field)
+    assert User.objects.values().get(pk=clinician.pk) == before
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("severity", "4"),
+        ("severity", 4.0),
+        ("severity", True),
+        ("is_primary", "true"),
+        ("is_primary", 1),
+    ],
+)
+def test_numbers_and_booleans_must_be_json_numbers_and_booleans(field, value, as_user, clinician):
+    root = {"root": "perfectionism", "severity": 3, "is_primary": True, field: value}
+    body = {"given_name": "Ada", "family_name": "Strict", "presenting_roots": [root]}
+
+    response = as_user(clinician).post("/api/v1/clients/", body, format="json")
+
+    assert_problem(response, 400, f"presenting_roots.0.{field}")
+    assert not Client.objects.filter(family_name="Strict").exists()

@@ -1,5 +1,10 @@
-from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.pagination import CursorPagination
+import json
+
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import Cursor, CursorPagination
+from rest_framework.utils.urls import replace_query_param
+
+from api.encryption import DecryptionError, decrypt, encrypt
 
 
 class CursorPage(CursorPagination):
@@ -24,11 +29,23 @@ class CursorPage(CursorPagination):
             raise ValidationError({"page_size": ["Give a whole number from 1 (at most 200)."]})
         return min(int(raw), self.max_page_size)
 
+    # A cursor holds the last row's sort value, a client's family name say: it is encrypted, so
+    # no name ends up in a URL, a log or a browser's history.
+    def encode_cursor(self, cursor):
+        token = encrypt(json.dumps([cursor.offset, cursor.reverse, cursor.position]))
+        return replace_query_param(self.base_url, self.cursor_query_param, token)
+
     def decode_cursor(self, request):
+        token = request.query_params.get(self.cursor_query_param)
+        if token is None:
+            return None
         try:
-            return super().decode_cursor(request)
-        except NotFound as error:
+            offset, reverse, position = json.loads(decrypt(token, "a cursor"))
+            if not (isinstance(offset, int) and 0 <= offset <= self.offset_cutoff):
+                raise ValueError(offset)
+        except (DecryptionError, ValueError, TypeError) as error:
             raise ValidationError({"cursor": ["Not a cursor this API gave out."]}) from error
+        return Cursor(offset=offset, reverse=bool(reverse), position=position)
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)

@@ -1,6 +1,8 @@
 """Client records: creating, changing, discharging, deleting, finding and listing them."""
 
+import base64
 from datetime import UTC, date, datetime, timedelta
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from django.db import transaction
@@ -845,3 +847,18 @@ def test_client_list_pages_through_clients_who_tie_on_the_ordering_once(params, 
 
     assert len(seen) == len(set(seen)) == 30
     assert set(seen) == {str(client.pk) for client in clients}
+
+
+def test_a_list_cursor_does_not_carry_the_clients_name(clinician, as_user):
+    """Cursors hold the last row's sort value; they are encrypted, so no name reaches a URL."""
+    for given in ("Ann", "Bea"):
+        ClientFactory(primary_clinician=clinician, family_name="Quillfeather", given_name=given)
+    api = as_user(clinician)
+
+    first = api.get(CLIENTS, {"page_size": 1}).json()
+    cursor = parse_qs(urlparse(first["next"]).query)["cursor"][0]
+    decoded = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+
+    assert b"Quillfeather" not in decoded and "Quillfeather" not in first["next"]
+    second = api.get(first["next"]).json()
+    assert [c["given_name"] for c in first["results"] + second["results"]] == ["Ann", "Bea"]

@@ -381,3 +381,29 @@ def test_numbers_and_booleans_must_be_json_numbers_and_booleans(field, value, as
 
     assert_problem(response, 400, f"presenting_roots.0.{field}")
     assert not Client.objects.filter(family_name="Strict").exists()
+
+
+def test_json_nested_too_deeply_is_a_400_problem_not_a_500(as_user, clinician):
+    deep = "[" * 100_000 + "]" * 100_000
+
+    response = as_user(clinician).post("/api/v1/clients/", deep, content_type="application/json")
+
+    assert_problem(response, 400)
+    assert not Client.objects.exists()
+
+
+def test_nul_characters_in_text_are_refused(as_user, clinician):
+    body = '{"given_name": "Ad\\u0000a", "family_name": "Nul"}'
+
+    response = as_user(clinician).post("/api/v1/clients/", body, content_type="application/json")
+
+    assert_problem(response, 400, "given_name")
+    assert not Client.objects.exists()
+
+
+def test_a_nul_character_in_a_sign_in_is_refused(lenient_client):
+    body = '{"email": "a\\u0000b@example.test", "password": "irrelevant"}'
+
+    response = lenient_client.post("/api/v1/auth/token/", body, content_type="application/json")
+
+    assert_problem(response, 400, "email")

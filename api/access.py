@@ -11,7 +11,7 @@ may not see is a 404, for reads and writes alike, exactly as if it did not exist
 
 import uuid
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from rest_framework.exceptions import PermissionDenied
@@ -22,8 +22,18 @@ from clients.models import Client
 CareTeam = Client.care_team.through
 
 
-def _on_care_team(client_id: str, **member) -> Exists:
-    return Exists(CareTeam.objects.filter(client_id=OuterRef(client_id), **member))
+def _client_ids(**holder) -> QuerySet:
+    """Ids of clients whose primary clinician, or a care-team member, matches `holder` (e.g.
+    `user=me` or `user__supervisor=me`): one UNION, so each side uses its index."""
+    primary = {
+        f"primary_clinician{key.removeprefix('user')}": value for key, value in holder.items()
+    }
+    return (
+        Client.objects.filter(**primary)
+        .order_by()
+        .values("pk")
+        .union(CareTeam.objects.filter(**holder).order_by().values("client_id"))
+    )
 
 
 def client_access(user: User, *, client: str = "", write: bool = False) -> Q:
@@ -31,16 +41,12 @@ def client_access(user: User, *, client: str = "", write: bool = False) -> Q:
 
     `client` is the lookup path from the filtered model to its client, e.g. "client__".
     """
-    client_id = f"{client}id" if client else "pk"
     if user.is_admin:
         return Q(**{f"{client}practice_id": user.practice_id})
-    own = Q(**{f"{client}primary_clinician": user}) | Q(_on_care_team(client_id, user=user))
-    if write or not user.is_supervisor:
-        return own
-    supervised = Q(**{f"{client}primary_clinician__supervisor": user}) | Q(
-        _on_care_team(client_id, user__supervisor=user)
-    )
-    return own | supervised
+    ids = _client_ids(user=user)
+    if user.is_supervisor and not write:
+        ids = ids.union(_client_ids(user__supervisor=user))
+    return Q(**{f"{client.removesuffix('__') or 'pk'}__in": ids})
 
 
 def clinical_access(user: User, *, client: str = "client__", write: bool = False) -> Q:

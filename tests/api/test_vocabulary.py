@@ -77,3 +77,15 @@ def test_vocabulary_cannot_be_changed_even_by_an_admin(as_user, admin, url, meth
 @pytest.mark.parametrize("url", URLS)
 def test_an_unknown_term_url_is_a_404_problem(as_user, clinician, url):
     assert_problem(as_user(clinician).get(f"{url}perfectionism/"), 404)
+
+
+@pytest.mark.parametrize("url", ["/api/v1/roots/", "/api/v1/strategies/"])
+def test_the_vocabularies_need_no_database_query(
+    url, clinician, as_user, django_assert_num_queries
+):
+    api = as_user(clinician)
+
+    with django_assert_num_queries(0):
+        response = api.get(url)
+
+    assert response.status_code == 200

@@ -621,3 +621,14 @@ def test_a_malformed_id_is_404(as_user, clinician, url, fields_of):
     response = as_user(clinician).get(url)
     assert response.status_code == 404
     assert fields_of(response) == []
+
+
+def test_the_instrument_list_needs_no_database_query(clinician, as_user, django_assert_num_queries):
+    api = as_user(clinician)
+
+    with django_assert_num_queries(0):
+        response = api.get(INSTRUMENTS_URL)
+
+    assert [instrument["code"] for instrument in response.json()] == [
+        "phq9", "gad7", "rses", "roots5",
+    ]  # fmt: skip

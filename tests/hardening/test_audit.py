@@ -825,3 +825,22 @@ def test_sign_in_events_show_in_the_admins_trail(admin, clinician, as_user):
         ("login", "success"),
         ("login_failed", "denied"),
     ]
+
+
+@pytest.mark.parametrize("rows", [1, 25])
+def test_the_audit_event_list_runs_a_fixed_number_of_queries(
+    rows, admin, clinician, client_record, as_user, django_assert_num_queries
+):
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            actor=clinician, practice=clinician.practice, action="read", object_type="client",
+            client_id=client_record.pk, outcome="success", status_code=200,
+        )
+        for _ in range(rows)
+    )  # fmt: skip
+    api = as_user(admin)
+
+    with django_assert_num_queries(1):  # the page; reading the audit trail is not audited
+        response = api.get("/api/v1/audit-events/", {"page_size": 200})
+
+    assert len(response.json()["results"]) == rows

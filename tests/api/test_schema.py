@@ -68,6 +68,20 @@ def test_vocabulary_codes_are_named_enums(schema_file):
     assert components["RoleEnum"]["enum"] == ["clinician", "supervisor", "admin"]
 
 
+def test_instruments_severities_and_outcome_labels_are_named_enums(schema_file):
+    components = yaml.safe_load(schema_file.read_text())["components"]["schemas"]
+    assert components["InstrumentCodeEnum"]["enum"] == ["phq9", "gad7", "rses", "roots5"]
+    assert set(components["SeverityEnum"]["enum"]) == {
+        "minimal", "mild", "moderate", "moderately_severe", "severe", "low", "normal", "high",
+    }  # fmt: skip
+    assert components["ReliableChangeLabelEnum"]["enum"] == [
+        "improved", "deteriorated", "no_reliable_change", "insufficient_data", "not_applicable",
+    ]  # fmt: skip
+    progress = components["InstrumentProgress"]["properties"]
+    assert progress["reliable_change"]["$ref"].endswith("/ReliableChangeLabelEnum")
+    assert progress["instrument"]["$ref"].endswith("/InstrumentCodeEnum")
+
+
 def test_schema_and_docs_are_public_and_load_nothing_from_outside(api_client, db):
     schema = api_client.get("/api/v1/schema/")
     assert schema.status_code == 200

@@ -22,7 +22,7 @@ from clients.models import Client
 CareTeam = Client.care_team.through
 
 
-def _client_ids(**holder) -> QuerySet:
+def client_ids_held(**holder) -> QuerySet:
     """Ids of clients whose primary clinician, or a care-team member, matches `holder` (e.g.
     `user=me` or `user__supervisor=me`): one UNION, so each side uses its index."""
     primary = {
@@ -43,9 +43,9 @@ def client_access(user: User, *, client: str = "", write: bool = False) -> Q:
     """
     if user.is_admin:
         return Q(**{f"{client}practice_id": user.practice_id})
-    ids = _client_ids(user=user)
+    ids = client_ids_held(user=user)
     if user.is_supervisor and not write:
-        ids = ids.union(_client_ids(user__supervisor=user))
+        ids = ids.union(client_ids_held(user__supervisor=user))
     return Q(**{f"{client.removesuffix('__') or 'pk'}__in": ids})
 
 
@@ -54,10 +54,6 @@ def clinical_access(user: User, *, client: str = "client__", write: bool = False
     if user.is_admin:
         return Q(pk__in=[])
     return client_access(user, client=client, write=write)
-
-
-def visible_clients(user: User) -> QuerySet[Client]:
-    return Client.objects.filter(client_access(user))
 
 
 def writable_clients(user: User) -> QuerySet[Client]:

@@ -49,13 +49,6 @@ def problem(status: int, description: str | None = None) -> dict:
     }
 
 
-def problems(*statuses: int) -> dict:
-    responses = {}
-    for status in statuses:
-        responses.update(problem(status))
-    return responses
-
-
 class ProblemAutoSchema(AutoSchema):
     """Adds the problem responses any operation can give, from what the view declares."""
 

@@ -1,11 +1,10 @@
 import django_filters
 from django.db.models import Exists, OuterRef, Q
 
+from api.access import client_ids_held
 from api.filters import StrictFilterSet
 from api.vocabulary import Root
 from clients.models import Client, ClientStatus, PresentingRoot
-
-CareTeam = Client.care_team.through
 
 
 class ClientFilter(StrictFilterSet):
@@ -26,8 +25,7 @@ class ClientFilter(StrictFilterSet):
         fields = ["status", "clinician", "root", "search"]
 
     def filter_clinician(self, queryset, name, value):
-        on_team = Exists(CareTeam.objects.filter(client_id=OuterRef("pk"), user_id=value))
-        return queryset.filter(Q(primary_clinician_id=value) | on_team)
+        return queryset.filter(pk__in=client_ids_held(user_id=value))
 
     def filter_root(self, queryset, name, value):
         return queryset.filter(

@@ -1,8 +1,8 @@
 """JSON input must have the type the schema promises.
 
 DRF coerces by default: "5" and 5.0 become 5, 0 becomes "0", "yes" and 1 become True, "" for an
-id becomes null. A client
-sending those has a bug, and silently accepting them hides it (and makes the schema a lie).
+id becomes null, and a string over its maximum length passes once trimmed. A client sending
+those has a bug, and silently accepting them hides it (and makes the schema a lie).
 `enforce_json_types` makes DRF's scalar fields refuse the wrong JSON type with their usual
 `invalid` error; it runs once at start-up, so every serializer, ours and the libraries', is
 strict in the same way.
@@ -32,6 +32,10 @@ def _strict(field_class, accepted: tuple[type, ...]):
             self.fail(
                 "invalid" if "invalid" in self.error_messages else "invalid_choice", input=data
             )
+        # The schema's maxLength is about the string sent; DRF would trim it first.
+        max_length = getattr(self, "max_length", None)
+        if isinstance(data, str) and max_length is not None and len(data) > max_length:
+            self.fail("max_length", max_length=max_length)
         return lenient(self, data)
 
     return to_internal_value

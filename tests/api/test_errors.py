@@ -407,3 +407,14 @@ def test_a_nul_character_in_a_sign_in_is_refused(lenient_client):
     response = lenient_client.post("/api/v1/auth/token/", body, content_type="application/json")
 
     assert_problem(response, 400, "email")
+
+
+def test_a_string_over_its_maximum_length_is_refused_even_when_trimming_would_fit(
+    as_user, clinician
+):
+    body = {"given_name": "\n" + "A" * 100, "family_name": "Long"}  # 101 characters; max 100
+
+    response = as_user(clinician).post("/api/v1/clients/", body, format="json")
+
+    assert_problem(response, 400, "given_name")
+    assert not Client.objects.exists()

@@ -25,9 +25,14 @@ class CursorPage(CursorPagination):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
-        if not raw.isdigit() or int(raw) < 1:
+        # Only ASCII digits: str.isdigit() also accepts "¹" and "٣", and int() chokes on the one
+        # and on numbers longer than 4,300 digits.
+        digits = raw.lstrip("0") if raw.isascii() and raw.isdigit() else None
+        if not digits:
             raise ValidationError({"page_size": ["Give a whole number from 1 (at most 200)."]})
-        return min(int(raw), self.max_page_size)
+        if len(digits) > len(str(self.max_page_size)):
+            return self.max_page_size
+        return min(int(digits), self.max_page_size)
 
     # A cursor holds the last row's sort value, a client's family name say: it is encrypted, so
     # no name ends up in a URL, a log or a browser's history.

@@ -130,6 +130,22 @@ def test_a_page_size_above_200_is_capped_at_200(asked, given, clinician, many_cl
     assert response.json()["next"] is not None
 
 
+@pytest.mark.parametrize("asked", ["0", "000", "-3", "2.5", "ten", "", " 3", "¹", "٣", "3\u200b"])
+def test_a_page_size_that_is_not_a_whole_number_from_1_is_refused(asked, clinician):
+    response = as_caller(clinician).get("/api/v1/clients/", {"page_size": asked})
+
+    assert response.status_code == 400, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    assert [error["field"] for error in response.json()["errors"]] == ["page_size"]
+
+
+def test_a_page_size_thousands_of_digits_long_is_capped(clinician, many_clients):
+    response = as_caller(clinician).get("/api/v1/clients/", {"page_size": "9" * 5000})
+
+    assert response.status_code == 200, response.content
+    assert len(response.json()["results"]) == 200
+
+
 def test_the_audit_trail_caps_its_page_size_too(admin):
     AuditEvent.objects.bulk_create(
         AuditEvent(actor=admin, practice=admin.practice, action="read", outcome="success",

@@ -1,9 +1,11 @@
 from django.utils import timezone
 from rest_framework import serializers
 
+from api import inline_prefetch
 from api.auth.models import CLINICAL_ROLES, User
 from api.vocabulary import Root
 from clients.models import Client, ClientStatus, PresentingRoot
+from clients.selectors import CARE_TEAM, PRESENTING_ROOTS
 
 
 class PresentingRootSerializer(serializers.ModelSerializer):
@@ -96,6 +98,10 @@ class ClientSerializer(serializers.ModelSerializer):
             staff = clinical_staff(request.user)
             self.fields["primary_clinician"].queryset = staff
             self.fields["care_team"].child_relation.queryset = staff
+
+    def to_representation(self, instance):
+        inline_prefetch.install(instance, CARE_TEAM, PRESENTING_ROOTS)
+        return super().to_representation(instance)
 
     @property
     def _readable_fields(self):

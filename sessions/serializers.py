@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from api import inline_prefetch
 from api.access import clinical_access
 from api.auth.models import User
 from api.vocabulary import Root
@@ -7,6 +8,7 @@ from clients.models import Client
 from clients.serializers import clinical_staff
 from sessions.models import Addendum, Session
 from sessions.notes import NoteField
+from sessions.selectors import ADDENDA, ROOTS
 
 
 class AddendumSerializer(serializers.ModelSerializer):
@@ -89,6 +91,10 @@ class SessionSerializer(serializers.ModelSerializer):
             user = request.user
             self.fields["client"].queryset = Client.objects.filter(clinical_access(user, client=""))
             self.fields["clinician"].queryset = clinical_staff(user)
+
+    def to_representation(self, instance):
+        inline_prefetch.install(instance, ROOTS, ADDENDA)
+        return super().to_representation(instance)
 
     def validate_client(self, client: Client) -> Client:
         if self.instance is not None and client.pk != self.instance.client_id:

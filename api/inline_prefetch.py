@@ -1,0 +1,127 @@
+"""Related rows read inside the parent's own query, so that a list page costs one query.
+
+`prefetch_related` costs a query per relation. Here each relation is a correlated subquery that
+aggregates the related rows into one JSON array (JSONB_AGG on PostgreSQL, JSON_GROUP_ARRAY on
+SQLite), annotated on the parent. `install` turns the arrays back into model instances and
+leaves them where `prefetch_related` would have: `client.care_team.all()`, and so every
+serializer, reads them without a query.
+
+Rows come back in the related model's `Meta.ordering`, sorted in Python; that is the database's
+order where the database compares text by code point, as PostgreSQL does under C.UTF-8 and SQLite
+always does.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import connections, models
+from django.db.models import Aggregate, JSONField, OuterRef, Subquery
+from django.db.models.functions import JSONObject
+from django.utils import timezone
+
+from api.encryption import EncryptedField
+
+
+class JSONArrayAgg(Aggregate):
+    """The aggregated values as one JSON array; NULL over no rows."""
+
+    function = "JSON_GROUP_ARRAY"
+    output_field = JSONField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="JSONB_AGG", **extra_context)
+
+
+@dataclass(frozen=True)
+class InlinePrefetch:
+    """A to-many relation of `model` (reverse foreign key or many-to-many) to read inline.
+
+    `fields` limits the columns carried (attnames); the others are deferred. The default is every
+    concrete field of the related model.
+    """
+
+    model: type[models.Model]
+    relation: str
+    fields: tuple[str, ...] = ()
+
+    @property
+    def annotation(self) -> str:
+        return f"{self.relation}_inline"
+
+    @property
+    def _related(self):
+        return self.model._meta.get_field(self.relation)
+
+    @property
+    def _columns(self) -> list[models.Field]:
+        concrete = self._related.related_model._meta.concrete_fields
+        return [f for f in concrete if not self.fields or f.attname in self.fields]
+
+    def expression(self) -> Subquery:
+        related = self._related
+        link = related.related_query_name() if related.many_to_many else related.field.name
+        rows = (
+            related.related_model._base_manager.filter(**{link: OuterRef("pk")})
+            .order_by()
+            .values(link)
+            .annotate(
+                rows=JSONArrayAgg(JSONObject(**{f.attname: f.attname for f in self._columns}))
+            )
+            .values("rows")
+        )
+        return Subquery(rows, output_field=JSONField())
+
+    def attach(self, instance: models.Model) -> None:
+        """Leave the related rows in `instance`'s prefetch cache, in their model's order."""
+        rows = getattr(instance, self.annotation) or []
+        model = self._related.related_model
+        columns = self._columns
+        names = [column.attname for column in columns]
+        database = instance._state.db
+        connection = connections[database]
+        objects = [
+            model.from_db(
+                database,
+                names,
+                [
+                    _python(column, row[name], connection)
+                    for column, name in zip(columns, names, strict=True)
+                ],
+            )
+            for row in rows
+        ]
+        for name in reversed(model._meta.ordering):
+            descending = name.startswith("-")
+            objects.sort(key=lambda obj: getattr(obj, name.lstrip("-")), reverse=descending)
+        queryset = getattr(instance, self.relation).get_queryset()
+        queryset._result_cache = objects
+        queryset._prefetch_done = True
+        instance._prefetched_objects_cache = {
+            **getattr(instance, "_prefetched_objects_cache", {}),
+            self.relation: queryset,
+        }
+
+
+def _python(field: models.Field, value, connection):
+    """A JSON scalar as the field's Python value: what reading the column would have given."""
+    if value is None:
+        return None
+    if isinstance(field, EncryptedField):
+        return field.from_db_value(value, None, connection)
+    value = field.to_python(value)
+    if isinstance(value, datetime.datetime) and timezone.is_naive(value):
+        value = value.replace(tzinfo=datetime.UTC)  # SQLite stores UTC without an offset
+    return value
+
+
+def annotate(queryset: models.QuerySet, *relations: InlinePrefetch) -> models.QuerySet:
+    return queryset.annotate(
+        **{relation.annotation: relation.expression() for relation in relations}
+    )
+
+
+def install(instance: models.Model, *relations: InlinePrefetch) -> None:
+    """Attach those of `relations` that `instance` was read with (see `annotate`)."""
+    for relation in relations:
+        if hasattr(instance, relation.annotation):
+            relation.attach(instance)

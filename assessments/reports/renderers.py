@@ -35,7 +35,7 @@ class ExportNegotiation(DefaultContentNegotiation):
 
     def select_renderer(self, request, renderers, format_suffix=None):
         requested = format_suffix or request.query_params.get(self.settings.URL_FORMAT_OVERRIDE)
-        if requested:
+        if requested is not None:  # an empty ?format= asks for no format we have
             for renderer in renderers:
                 if renderer.format == requested:
                     return renderer, renderer.media_type

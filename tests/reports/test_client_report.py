@@ -107,10 +107,11 @@ def test_report_query_format_overrides_the_accept_header(
     [
         {"format": "xml"},
         {"format": "PDFX"},
+        {"format": ""},
         {"accept": "image/png"},
         {"accept": "text/html"},
     ],
-    ids=["format=xml", "format=PDFX", "accept-image/png", "accept-text/html"],
+    ids=["format=xml", "format=PDFX", "format=", "accept-image/png", "accept-text/html"],
 )
 def test_report_in_an_unsupported_format_is_406_listing_the_supported_ones(
     request_kwargs, history, clinician, as_user

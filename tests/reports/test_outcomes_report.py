@@ -234,8 +234,12 @@ def test_outcomes_with_an_invalid_filter_is_400_naming_it(query, field, clinicia
 
 @pytest.mark.parametrize(
     "request_kwargs",
-    [{"QUERY_STRING": "format=pdf"}, {"HTTP_ACCEPT": "application/json"}],
-    ids=["format=pdf", "accept-json"],
+    [
+        {"QUERY_STRING": "format=pdf"},
+        {"QUERY_STRING": "format="},
+        {"HTTP_ACCEPT": "application/json"},
+    ],
+    ids=["format=pdf", "format=", "accept-json"],
 )
 def test_outcomes_in_a_format_other_than_csv_is_406(request_kwargs, clinician, as_user):
     response = as_user(clinician).get(OUTCOMES, **request_kwargs)

@@ -1,9 +1,19 @@
 """A client's care team and presenting roots, read inside the client's own query, come out
-exactly as stored: every value, in order, on the list and on the record alike."""
+exactly as stored: every value, in order, on the list and on the record alike; and the client
+rendering, written out for speed, is exactly what DRF's fields would give."""
+
+import json
 
 import pytest
+from rest_framework import serializers
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory
 
-from tests.factories import ClientFactory, UserFactory
+from clients.models import Client
+from clients.selectors import clients_for_reading
+from clients.serializers import CLIENT_FIELDS, ClientSerializer
+from tests.factories import ClientFactory, SessionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -118,3 +128,49 @@ def test_a_write_answers_with_the_stored_care_team_and_roots(full_client, clinic
         ],
     }
     assert related(api.get(f"{CLIENTS}{client.pk}/").json()) == related(response.json())
+
+
+# --- the written-out rendering is DRF's ---------------------------------------------------------
+
+
+@pytest.fixture
+def assorted_clients(full_client, clinician):
+    """Clients with every optional field empty, and with every one filled."""
+    bare = ClientFactory(primary_clinician=clinician, preferred_name="", email="", phone="")
+    discharged = ClientFactory(
+        primary_clinician=clinician,
+        preferred_name="Jo",
+        date_of_birth="1990-02-28",
+        email="jo@example.test",
+        phone="+44 20 7946 0000",
+        status="discharged",
+        discharged_on="2026-03-01",
+        external_id="EXT-1",
+    )
+    SessionFactory(client=discharged)
+    return [full_client[0], bare, discharged]
+
+
+@pytest.mark.parametrize("role", ["clinician", "admin"])
+def test_a_client_renders_exactly_as_drf_fields_would(role, assorted_clients, request):
+    user = request.getfixturevalue(role)
+    drf_request = Request(APIRequestFactory().get(CLIENTS))
+    drf_request.user = user
+    serializer = ClientSerializer(context={"request": drf_request})
+    clients = clients_for_reading(
+        Client.objects.filter(pk__in=[c.pk for c in assorted_clients]), user
+    )
+
+    for client in clients:
+        written_out = serializer.to_representation(client)
+        by_drf = serializers.ModelSerializer.to_representation(serializer, client)
+        if user.is_admin:
+            by_drf = {k: v for k, v in by_drf.items() if k not in serializer.clinical_fields}
+        assert json.loads(JSONRenderer().render(written_out)) == json.loads(
+            JSONRenderer().render(by_drf)
+        )
+        assert list(written_out) == list(by_drf)  # the same keys, in the same order
+
+
+def test_every_field_of_the_schema_is_written_out():
+    assert list(CLIENT_FIELDS) == ClientSerializer.Meta.fields

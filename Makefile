@@ -36,12 +36,13 @@ schema: install
 	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file docs/openapi.yaml
 
 # Benchmarks print figures (recorded in docs/performance.md); they are never part of `make test`.
-# The HTTP benchmark needs wrk and PostgreSQL (BENCH_DATABASE_URL); BENCH_SCALE=full for 20,000
-# clients. See docs/performance.md.
+# The HTTP benchmarks need wrk and PostgreSQL (BENCH_DATABASE_URL); BENCH_SCALE=full for 20,000
+# clients; the open-loop soak lasts BENCH_SOAK_SECONDS (300). See docs/performance.md.
 bench: install
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python -m tests.benchmarks.exports
 	$(BIN)/python -m tests.benchmarks.api_load
+	$(BIN)/python -m tests.benchmarks.open_loop
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

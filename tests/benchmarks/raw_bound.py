@@ -81,7 +81,8 @@ def connection() -> psycopg.Connection:
     """One connection per worker process, kept open (as DB_CONN_MAX_AGE does)."""
     global _connection
     if _connection is None or _connection.closed:
-        _connection = psycopg.connect(DATABASE_URL, autocommit=True)
+        # As the app's own connections: JIT only slows short OLTP queries down.
+        _connection = psycopg.connect(DATABASE_URL, autocommit=True, options="-c jit=off")
     return _connection
 
 

@@ -13,6 +13,7 @@ always does.
 
 import datetime
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db import connections, models
 from django.db.models import Aggregate, JSONField, OuterRef, Subquery
@@ -52,11 +53,13 @@ class InlinePrefetch:
     def _related(self):
         return self.model._meta.get_field(self.relation)
 
-    @property
+    @cached_property
     def _columns(self) -> list[models.Field]:
         concrete = self._related.related_model._meta.concrete_fields
         return [f for f in concrete if not self.fields or f.attname in self.fields]
 
+    # Built once: annotating copies an expression before resolving it, so one serves every query.
+    @cached_property
     def expression(self) -> Subquery:
         related = self._related
         link = related.related_query_name() if related.many_to_many else related.field.name
@@ -115,9 +118,7 @@ def _python(field: models.Field, value, connection):
 
 
 def annotate(queryset: models.QuerySet, *relations: InlinePrefetch) -> models.QuerySet:
-    return queryset.annotate(
-        **{relation.annotation: relation.expression() for relation in relations}
-    )
+    return queryset.annotate(**{relation.annotation: relation.expression for relation in relations})
 
 
 def install(instance: models.Model, *relations: InlinePrefetch) -> None:

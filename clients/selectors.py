@@ -20,23 +20,23 @@ def clients_for_reading(queryset: QuerySet[Client], user: User) -> QuerySet[Clie
     included, in one query (admins see no clinical summary, so none is computed for them)."""
     if user.is_admin:
         return inline_prefetch.annotate(queryset, CARE_TEAM)
-    queryset = inline_prefetch.annotate(queryset, CARE_TEAM, PRESENTING_ROOTS)
-    completed = Session.objects.filter(client=OuterRef("pk"), status=SessionStatus.COMPLETED)
-    open_flags = RiskFlag.objects.filter(client=OuterRef("pk"), acknowledged_at__isnull=True)
-    return queryset.annotate(
-        last_session_at=Subquery(completed.order_by("-starts_at").values("starts_at")[:1]),
-        sessions_count=Coalesce(
-            Subquery(
-                completed.order_by().values("client").annotate(n=Count("pk")).values("n"),
-                output_field=IntegerField(),
-            ),
-            0,
-        ),
-        open_risk_flags=Coalesce(
-            Subquery(
-                open_flags.order_by().values("client").annotate(n=Count("pk")).values("n"),
-                output_field=IntegerField(),
-            ),
-            0,
-        ),
+    return inline_prefetch.annotate(queryset, CARE_TEAM, PRESENTING_ROOTS).annotate(
+        **CLINICAL_SUMMARY
     )
+
+
+def _count(queryset: QuerySet) -> Coalesce:
+    counted = queryset.order_by().values("client").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+_completed = Session.objects.filter(client=OuterRef("pk"), status=SessionStatus.COMPLETED)
+
+# Built once: annotating copies an expression before resolving it, so one serves every query.
+CLINICAL_SUMMARY = {
+    "last_session_at": Subquery(_completed.order_by("-starts_at").values("starts_at")[:1]),
+    "sessions_count": _count(_completed),
+    "open_risk_flags": _count(
+        RiskFlag.objects.filter(client=OuterRef("pk"), acknowledged_at__isnull=True)
+    ),
+}

@@ -140,6 +140,27 @@ def fixtures(url: str) -> dict:
     return {"user": str(user), "read": str(clients[0][0]), "write": str(clients[1][0]), **counts}
 
 
+def forget_writes(url: str, client: str) -> None:
+    """Delete the sessions and assessments that benchmark runs created for the write client.
+
+    Every record created through the API is named in the audit trail, and the seed writes none
+    there, so this removes exactly the benchmark's own writes. Without it the write client grows
+    by thousands of sessions a run, and every list that shows it gets slower from run to run.
+    """
+    created = (
+        "SELECT object_id::uuid FROM audit_auditevent "
+        "WHERE action = 'create' AND object_type = %s AND client_id = %s"
+    )
+    with psycopg.connect(url) as db:
+        for table, column, kind in (
+            ("therapy_sessions_sessionroot", "session_id", "session"),
+            ("therapy_sessions_session", "id", "session"),
+            ("assessments_riskflag", "assessment_id", "assessment"),
+            ("assessments_assessment", "id", "assessment"),
+        ):
+            db.execute(f"DELETE FROM {table} WHERE {column} IN ({created})", (kind, client))  # noqa: S608
+
+
 def token(user_id: str) -> str:
     """An access token with exactly the claims simplejwt issues, signed with its key."""
     now = datetime.now(UTC)
@@ -295,6 +316,7 @@ def main() -> None:
     seed(env, scale)
     log(f"Database ready in {time.perf_counter() - started:.1f} s")
     ids = fixtures(url)
+    forget_writes(url, ids["write"])
     bearer = token(ids["user"])
     workers = env.get("WEB_CONCURRENCY") or f"{os.cpu_count() * 2 + 1} (2 x cores + 1)"
     log(
@@ -331,6 +353,7 @@ def main() -> None:
                 log(f"  measured {name} client list ({size})")
         finally:
             server.stop()
+    forget_writes(url, ids["write"])
 
     log("\n| endpoint | req/s | p50 ms | p95 ms | p99 ms | errors | bytes | queries |")
     log("|---|---|---|---|---|---|---|---|")

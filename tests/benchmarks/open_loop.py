@@ -32,6 +32,7 @@ from tests.benchmarks.api_load import (
     endpoints,
     ensure_database,
     fixtures,
+    forget_writes,
     log,
     seed,
     token,
@@ -114,6 +115,7 @@ def main() -> None:
     ensure_database(url)
     seed(env, scale)
     ids = fixtures(url)
+    forget_writes(url, ids["write"])
     by_label = {label: (method, path, body) for label, method, path, body in endpoints(ids)}
     plan = [(label, *by_label[label]) for label, weight in MIX.items() for _ in range(weight)]
     random.Random(2026).shuffle(plan)  # noqa: S311 (a fixed, repeatable order of requests)
@@ -131,6 +133,7 @@ def main() -> None:
         elapsed = time.perf_counter() - started
     finally:
         server.stop()
+        forget_writes(url, ids["write"])
 
     log(f"\nSent {len(rows):,} requests in {elapsed:.0f} s ({len(rows) / elapsed:.1f}/s)")
     log("\n| requests | n | p50 ms | p95 ms | p99 ms | max ms | errors |")

@@ -4,7 +4,8 @@
 aggregates the related rows into one JSON array (JSONB_AGG on PostgreSQL, JSON_GROUP_ARRAY on
 SQLite), annotated on the parent. `install` turns the arrays back into model instances and
 leaves them where `prefetch_related` would have: `client.care_team.all()`, and so every
-serializer, reads them without a query.
+serializer, reads them without a query. A renderer that needs only the values reads `rows`
+instead, which builds no instances.
 
 Rows come back in the related model's `Meta.ordering`, sorted in Python; that is the database's
 order where the database compares text by code point, as PostgreSQL does under C.UTF-8 and SQLite
@@ -14,6 +15,7 @@ always does.
 import datetime
 from dataclasses import dataclass
 from functools import cached_property
+from operator import itemgetter
 
 from django.db import connections, models
 from django.db.models import Aggregate, JSONField, OuterRef, Subquery
@@ -74,28 +76,30 @@ class InlinePrefetch:
         )
         return Subquery(rows, output_field=JSONField())
 
-    def attach(self, instance: models.Model) -> None:
-        """Leave the related rows in `instance`'s prefetch cache, in their model's order."""
-        rows = getattr(instance, self.annotation) or []
-        model = self._related.related_model
-        columns = self._columns
-        names = [column.attname for column in columns]
-        database = instance._state.db
-        connection = connections[database]
-        objects = [
-            model.from_db(
-                database,
-                names,
-                [
-                    _python(column, row[name], connection)
-                    for column, name in zip(columns, names, strict=True)
-                ],
-            )
-            for row in rows
+    def rows(self, instance: models.Model) -> list[dict]:
+        """The related rows of an `instance` read with this annotation, as dicts of Python
+        values by attname, in their model's order."""
+        connection = connections[instance._state.db]
+        rows = [
+            {
+                column.attname: _python(column, row[column.attname], connection)
+                for column in self._columns
+            }
+            for row in getattr(instance, self.annotation) or []
         ]
-        for name in reversed(model._meta.ordering):
-            descending = name.startswith("-")
-            objects.sort(key=lambda obj: getattr(obj, name.lstrip("-")), reverse=descending)
+        for name in reversed(self._related.related_model._meta.ordering):
+            rows.sort(key=itemgetter(name.lstrip("-")), reverse=name.startswith("-"))
+        return rows
+
+    def attach(self, instance: models.Model) -> None:
+        """Leave the related rows, as model instances, in `instance`'s prefetch cache."""
+        model = self._related.related_model
+        names = [column.attname for column in self._columns]
+        database = instance._state.db
+        objects = [
+            model.from_db(database, names, [row[name] for name in names])
+            for row in self.rows(instance)
+        ]
         queryset = getattr(instance, self.relation).get_queryset()
         queryset._result_cache = objects
         queryset._prefetch_done = True

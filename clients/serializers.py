@@ -2,7 +2,6 @@ from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS
 
-from api import inline_prefetch
 from api.auth.models import CLINICAL_ROLES, User
 from api.vocabulary import Root
 from clients.models import Client, ClientStatus, PresentingRoot
@@ -105,7 +104,6 @@ class ClientSerializer(serializers.ModelSerializer):
         """The client as the fields above render it, written out: on the client list, DRF's
         field-by-field rendering cost more than the page's SQL. Clinical fields are left out
         for admins before they are read, so nothing clinical is even loaded for them."""
-        inline_prefetch.install(instance, CARE_TEAM, PRESENTING_ROOTS)
         request = self.context.get("request")
         hide_clinical = request is None or request.user.is_admin
         return {
@@ -199,11 +197,11 @@ CLIENT_FIELDS = {
     "intake_date": lambda client: _date(client.intake_date),
     "discharged_on": lambda client: _date(client.discharged_on),
     "primary_clinician": lambda client: str(client.primary_clinician_id),
-    "care_team": lambda client: [str(member.pk) for member in client.care_team.all()],
+    "care_team": lambda client: [str(member["id"]) for member in CARE_TEAM.rows(client)],
     "external_id": lambda client: client.external_id,
     "presenting_roots": lambda client: [
-        {"root": r.root, "severity": r.severity, "is_primary": r.is_primary, "note": r.note}
-        for r in client.presenting_roots.all()
+        {key: root[key] for key in ("root", "severity", "is_primary", "note")}
+        for root in PRESENTING_ROOTS.rows(client)
     ],
     "sessions_count": lambda client: client.sessions_count,
     "last_session_at": lambda client: _timestamp_or_none(client.last_session_at),

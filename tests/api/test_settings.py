@@ -4,7 +4,9 @@ import os
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
+from django.db import connection
 
 PRODUCTION_ENV = {
     "DJANGO_SETTINGS_MODULE": "api.settings",
@@ -52,3 +54,17 @@ def test_database_connections_are_reused_and_health_checked():
     database = settings.DATABASES["default"]
     assert database["CONN_HEALTH_CHECKS"] is True
     assert database["CONN_MAX_AGE"] > 0
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="planner settings exist on PostgreSQL only"
+)
+@pytest.mark.django_db
+def test_the_apps_postgresql_connections_plan_for_short_queries_over_cached_data():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        jit = cursor.fetchone()[0]
+        cursor.execute("SHOW random_page_cost")
+        random_page_cost = cursor.fetchone()[0]
+
+    assert (jit, random_page_cost) == ("off", "1.1")

@@ -27,6 +27,7 @@ KEYS = MultiFernet(
     [Fernet(key.strip()) for key in os.environ["FIELD_ENCRYPTION_KEYS"].split(",") if key.strip()]
 )
 DATABASE_URL = os.environ["DATABASE_URL"]
+PLANNER_OPTIONS = "-c jit=off -c random_page_cost=1.1"  # as api/settings.py's
 
 USER_SQL = "SELECT role, is_active FROM accounts_user WHERE id = %s"
 CLIENTS_SQL = """
@@ -81,8 +82,8 @@ def connection() -> psycopg.Connection:
     """One connection per worker process, kept open (as DB_CONN_MAX_AGE does)."""
     global _connection
     if _connection is None or _connection.closed:
-        # As the app's own connections: JIT only slows short OLTP queries down.
-        _connection = psycopg.connect(DATABASE_URL, autocommit=True, options="-c jit=off")
+        # The same planner settings as the app's own connections.
+        _connection = psycopg.connect(DATABASE_URL, autocommit=True, options=PLANNER_OPTIONS)
     return _connection
 
 

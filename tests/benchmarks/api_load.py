@@ -264,6 +264,12 @@ def query_counts(env: dict, bearer: str, paths: dict, settings: str | None = Non
     return json.loads(output.strip().splitlines()[-1])
 
 
+# Keyset pagination: a page far into the caseload's sessions should cost what the first does.
+SESSIONS_PAGE = "/api/v1/sessions/?page_size=20"
+DEEP = 250
+DEEP_LABEL = f"sessions, page {DEEP + 1} (20)"
+
+
 def endpoints(ids: dict) -> list[tuple[str, str, str, str | None]]:
     read, write = ids["read"], ids["write"]
     session = {
@@ -287,12 +293,26 @@ def endpoints(ids: dict) -> list[tuple[str, str, str, str | None]]:
         ("client list (100)", "GET", "/api/v1/clients/?page_size=100", None),
         ("client", "GET", f"/api/v1/clients/{read}/", None),
         ("client's sessions (50)", "GET", f"/api/v1/sessions/?client={read}", None),
+        ("sessions, page 1 (20)", "GET", SESSIONS_PAGE, None),
+        (DEEP_LABEL, "GET", SESSIONS_PAGE, None),  # main follows `next` to the deep page
         ("progress", "GET", f"/api/v1/clients/{read}/progress/", None),
         ("create session", "POST", "/api/v1/sessions/", json.dumps(session)),
         ("create assessment", "POST", "/api/v1/assessments/", json.dumps(assessment)),
         ("report CSV", "GET", f"/api/v1/clients/{read}/report/?format=csv", None),
         ("report PDF", "GET", f"/api/v1/clients/{read}/report/?format=pdf", None),
     ]
+
+
+def deep_page(path: str, bearer: str, pages: int) -> str:
+    """The path of page `pages + 1`, reached by following `next` from `path`."""
+    for _ in range(pages):
+        request = Request(BASE + path, headers={"Authorization": f"Bearer {bearer}"})  # noqa: S310
+        with urlopen(request, timeout=30) as response:  # noqa: S310 (loopback only)
+            following = json.loads(response.read())["next"]
+        if following is None:
+            raise RuntimeError(f"{path} has fewer than {pages + 1} pages")
+        path = following.removeprefix(BASE)
+    return path
 
 
 def row(label: str, result: dict, queries="") -> str:
@@ -328,14 +348,14 @@ def main() -> None:
     )
 
     plan = endpoints(ids)
-    gets = {label: path for label, method, path, _ in plan if method == "GET"}
-    counts = query_counts(env, bearer, gets)
-    lists = {f"stock DRF ({size})": f"/api/v1/clients/?page_size={size}" for size in (20, 100)}
-    stock_counts = query_counts(env, bearer, lists, STOCK_SETTINGS)
-
     results: dict[str, dict] = {}
     server = Server(env)
     try:
+        deep = deep_page(SESSIONS_PAGE, bearer, DEEP)
+        plan = [
+            (label, method, deep if label == DEEP_LABEL else path, body)
+            for label, method, path, body in plan
+        ]
         for label, method, path, body in plan:
             results[label] = wrk(path, token(ids["user"]), method, body)
             log(f"  measured {label}")
@@ -354,6 +374,10 @@ def main() -> None:
         finally:
             server.stop()
     forget_writes(url, ids["write"])
+    gets = {label: path for label, method, path, _ in plan if method == "GET"}
+    counts = query_counts(env, bearer, gets)
+    lists = {f"stock DRF ({size})": f"/api/v1/clients/?page_size={size}" for size in (20, 100)}
+    stock_counts = query_counts(env, bearer, lists, STOCK_SETTINGS)
 
     log("\n| endpoint | req/s | p50 ms | p95 ms | p99 ms | errors | bytes | queries |")
     log("|---|---|---|---|---|---|---|---|")

@@ -266,7 +266,7 @@ def query_counts(env: dict, bearer: str, paths: dict, settings: str | None = Non
 
 # Keyset pagination: a page far into the caseload's sessions should cost what the first does.
 SESSIONS_PAGE = "/api/v1/sessions/?page_size=20"
-DEEP = 250
+DEEP = 200
 DEEP_LABEL = f"sessions, page {DEEP + 1} (20)"
 
 

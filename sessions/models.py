@@ -110,6 +110,9 @@ class Session(RecordModel):
             ),
         ]
         indexes = [
+            # The list's own order: a page is read off in order, however deep, and stops at
+            # its last row instead of sorting every session of the caseload.
+            models.Index(fields=["-starts_at", "id"]),
             models.Index(fields=["client", "-starts_at"]),
             models.Index(fields=["clinician", "-starts_at"]),
         ]

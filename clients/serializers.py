@@ -200,7 +200,7 @@ CLIENT_FIELDS = {
     "care_team": lambda client: [str(member["id"]) for member in CARE_TEAM.rows(client)],
     "external_id": lambda client: client.external_id,
     "presenting_roots": lambda client: [
-        {key: root[key] for key in ("root", "severity", "is_primary", "note")}
+        {key: root[key] for key in PresentingRootSerializer.Meta.fields}
         for root in PRESENTING_ROOTS.rows(client)
     ],
     "sessions_count": lambda client: client.sessions_count,

@@ -1,4 +1,5 @@
 from rest_framework import serializers
+from rest_framework.permissions import SAFE_METHODS
 
 from api import inline_prefetch
 from api.access import clinical_access
@@ -87,7 +88,8 @@ class SessionSerializer(serializers.ModelSerializer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
-        if request is not None and request.user.is_authenticated:
+        writing = request is not None and request.method not in SAFE_METHODS
+        if writing and request.user.is_authenticated:  # reads never build the fields
             user = request.user
             self.fields["client"].queryset = Client.objects.filter(clinical_access(user, client=""))
             self.fields["clinician"].queryset = clinical_staff(user)

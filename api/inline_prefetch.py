@@ -51,7 +51,7 @@ class InlinePrefetch:
     def annotation(self) -> str:
         return f"{self.relation}_inline"
 
-    @property
+    @cached_property
     def _related(self):
         return self.model._meta.get_field(self.relation)
 

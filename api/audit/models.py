@@ -12,8 +12,13 @@ class AuditAction(models.TextChoices):
     SIGN = "sign", "Sign"
     VOID = "void", "Void"
     EXPORT = "export", "Export"
+    REPLAY = "replay", "Idempotent replay of a stored response"
     LOGIN = "login", "Sign-in"
     LOGIN_FAILED = "login_failed", "Failed sign-in"
+    REFRESH = "refresh", "Token refresh"
+    REFRESH_REUSED = "refresh_reused", "A used refresh token presented again (token family revoked)"
+    LOGOUT = "logout", "Sign-out"
+    PASSWORD_CHANGE = "password_change", "Password change"
 
 
 class AuditOutcome(models.TextChoices):
@@ -37,7 +42,7 @@ class AuditEvent(models.Model):
     practice = models.ForeignKey(
         "accounts.Practice", null=True, on_delete=models.PROTECT, related_name="+"
     )
-    action = models.CharField(max_length=16, choices=AuditAction.choices)
+    action = models.CharField(max_length=20, choices=AuditAction.choices)
     object_type = models.CharField(max_length=40, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
     client_id = models.UUIDField(null=True, blank=True)

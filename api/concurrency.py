@@ -3,12 +3,12 @@
 A write with If-Match locks the record's row for the rest of the request and compares its
 current ETag; a mismatch answers 412 and changes nothing. Of two concurrent writers holding the
 same ETag, the second waits for the first's lock, then sees a new ETag: exactly one wins.
-Writes without If-Match keep working.
+Writes without If-Match keep working. Comparison is strong (RFC 9110): a weak `W/` tag never
+matches, since a weak tag does not promise the bytes the caller read.
 """
 
 import hashlib
 
-from django.db import transaction
 from rest_framework.fields import DateTimeField
 from rest_framework.permissions import SAFE_METHODS
 
@@ -24,21 +24,13 @@ def etag_for(pk, updated_at) -> str:
 
 
 def _matches(if_match: str, etag: str) -> bool:
-    candidates = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
+    """RFC 9110's strong comparison: a weak tag (`W/"…"`) never matches."""
+    candidates = {tag.strip() for tag in if_match.split(",")}
     return "*" in candidates or etag in candidates
 
 
 class ConditionalWriteMixin:
-    def dispatch(self, request, *args, **kwargs):
-        # Only writes to one record need the row lock; creates stay outside any transaction
-        # here, so an Idempotency-Key claim is visible to a concurrent retry at once.
-        if request.method in SAFE_METHODS or "pk" not in kwargs:
-            return super().dispatch(request, *args, **kwargs)
-        with transaction.atomic():
-            response = super().dispatch(request, *args, **kwargs)
-            if response.status_code >= 400:
-                transaction.set_rollback(True)
-            return response
+    """Needs the write's transaction (`api/atomic.py`) for its row lock."""
 
     def get_object(self):
         obj = super().get_object()

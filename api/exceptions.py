@@ -15,7 +15,6 @@ from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
-from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 from rest_framework.views import set_rollback
 
@@ -86,7 +85,10 @@ def _as_api_exception(exc: Exception) -> exceptions.APIException | None:
     if isinstance(exc, DjangoPermissionDenied):
         return exceptions.PermissionDenied()
     if isinstance(exc, DjangoValidationError):
-        return exceptions.ValidationError(as_serializer_error(exc))
+        # Raised by the ORM for a value it cannot use in a query: input is validated before it
+        # gets there, so the value came from stored data (or a bug) and is never echoed.
+        logger.warning("The database layer refused a value (%s).", type(exc).__name__)
+        return exceptions.ValidationError("A value in the request cannot be used here.")
     if isinstance(exc, RequestDataTooBig):
         return PayloadTooLarge()
     if isinstance(exc, SuspiciousOperation):

@@ -3,14 +3,27 @@ import django_filters
 BOOLEAN_WORDS = {"true", "false", "1", "0"}
 
 
+CLINICAL = " Clinical: administrators, who read no clinical content, may not use it (400)."
+
+
 class StrictFilterSet(django_filters.FilterSet):
     """Query parameters that say nothing, or not a yes/no where one is expected, are a 400
-    naming the parameter, never silently ignored: `?client=` or `?overdue=sometimes`."""
+    naming the parameter, never silently ignored: `?client=` or `?overdue=sometimes`.
+
+    Filters named in `clinical_filters` select by clinical content (roots, risk, scores,
+    homework): for an administrator they are a 400, since the rows they let through would tell
+    what the admin may not read. Their labels end with `CLINICAL`, so the schema says so."""
+
+    clinical_filters: tuple[str, ...] = ()
 
     def is_valid(self) -> bool:
         valid = super().is_valid()
+        user = getattr(self.request, "user", None)
         for name, flt in self.filters.items():
             if name not in self.data:
+                continue
+            if name in self.clinical_filters and getattr(user, "is_admin", False):
+                self.form.add_error(name, "Administrators cannot filter by clinical content.")
                 continue
             value = self.data.get(name, "")
             if value == "" and not isinstance(flt, django_filters.CharFilter):

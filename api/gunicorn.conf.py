@@ -10,7 +10,8 @@ Every value can be overridden from the environment, so one committed file serves
 - `GUNICORN_TIMEOUT` (default 30 s): a worker silent for longer is killed and replaced; the
   PDF report, the slowest request, takes about half a second.
 - `GUNICORN_ACCESS_LOG` (default off): `-` for stdout. Rootwise already keeps its own audit
-  trail in the database; an access log would duplicate paths, not add to them.
+  trail in the database; an access log would duplicate paths, not add to them. When on, it logs
+  paths without their query strings (which can hold a client's name) and without Referer.
 
 Sync workers: each handles one request at a time, which suits CPU-bound Django views and
 matplotlib (not thread-safe) in the PDF report. Each worker keeps its own database connection
@@ -30,6 +31,9 @@ graceful_timeout = 30
 # Database connections are opened lazily in each worker, never shared across the fork.
 preload_app = True
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+# The path without its query string, and no Referer: a query can hold a client's name
+# (`?search=`), and a referring page's address can too. Never the request line as sent.
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(a)s"'
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "warning")
 # Behind a proxy, only these addresses may set X-Forwarded-* (see NUM_PROXIES in the README).

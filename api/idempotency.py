@@ -1,7 +1,8 @@
 """Idempotency-Key for POSTs (draft-ietf-httpapi-idempotency-key-header).
 
 The first request with a key runs and its response is kept for 24 hours. A retry with the same
-key and body gets that response again and changes nothing; the same key with another body is a
+key and body gets that response again and changes nothing, while the caller may still see the
+record it holds (404 otherwise); the same key with another body is a
 422; a retry while the first is still running is a 409. Keys are scoped per user. Records live
 in the shared cache (the database or Redis), so every app process sees them; the stored
 response body is encrypted with the field encryption keys.
@@ -14,13 +15,14 @@ import re
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from rest_framework import status
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.response import Response
 
 from api.encryption import decrypt, encrypt
 from api.exceptions import Conflict
 
 HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
 LIFETIME_SECONDS = 24 * 60 * 60
 VALID_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")  # visible ASCII
 
@@ -60,9 +62,21 @@ class IdempotencyMixin:
             raise IdempotencyKeyReused()
         if record is None or not record["done"]:
             raise Conflict("A request with this Idempotency-Key is still being processed.")
-        replay = Response(json.loads(decrypt(record["data"])), status=record["status"])
-        replay["Idempotent-Replayed"] = "true"
+        data = json.loads(decrypt(record["data"]))
+        if record["status"] < 300:
+            self._refuse_replay_without_access(data)
+        replay = Response(data, status=record["status"])
+        replay[REPLAYED_HEADER] = "true"
         raise _Replay(replay)
+
+    def _refuse_replay_without_access(self, data) -> None:
+        """A kept response holds the record as it was written: it is replayed only while the
+        caller may still see that record (or the record the action was on), else 404."""
+        pk = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
+        if pk is None and isinstance(data, dict):
+            pk = data.get("id")
+        if pk is None or not self.get_queryset().filter(pk=pk).exists():
+            raise NotFound()
 
     def handle_exception(self, exc):
         if isinstance(exc, _Replay):

@@ -1,3 +1,4 @@
+import hashlib
 import json
 
 from rest_framework.exceptions import ValidationError
@@ -5,6 +6,8 @@ from rest_framework.pagination import Cursor, CursorPagination
 from rest_framework.utils.urls import replace_query_param
 
 from api.encryption import DecryptionError, decrypt, encrypt
+
+FOREIGN_CURSOR = "Not a cursor this list gave you: start again from the first page."
 
 
 class CursorPage(CursorPagination):
@@ -35,22 +38,31 @@ class CursorPage(CursorPagination):
         return min(int(digits), self.max_page_size)
 
     # A cursor holds the last row's sort value, a client's family name say: it is encrypted, so
-    # no name ends up in a URL, a log or a browser's history.
-    def encode_cursor(self, cursor):
-        token = encrypt(json.dumps([cursor.offset, cursor.reverse, cursor.position]))
-        return replace_query_param(self.base_url, self.cursor_query_param, token)
-
+    # no name ends up in a URL, a log or a browser's history. It is bound to who received it and
+    # for which list and order, so that nobody can replay it elsewhere and have its value
+    # compared with another column (and echoed in an error).
     def decode_cursor(self, request):
+        self._binding = self._binding_for(request)
         token = request.query_params.get(self.cursor_query_param)
         if token is None:
             return None
         try:
-            offset, reverse, position = json.loads(decrypt(token, "a cursor"))
+            offset, reverse, position, binding = json.loads(decrypt(token, "a cursor"))
             if not (isinstance(offset, int) and 0 <= offset <= self.offset_cutoff):
                 raise ValueError(offset)
+            if binding != self._binding:
+                raise ValueError("another list, order or user")
         except (DecryptionError, ValueError, TypeError) as error:
-            raise ValidationError({"cursor": ["Not a cursor this API gave out."]}) from error
+            raise ValidationError({"cursor": [FOREIGN_CURSOR]}) from error
         return Cursor(offset=offset, reverse=bool(reverse), position=position)
+
+    def encode_cursor(self, cursor):
+        token = encrypt(json.dumps([cursor.offset, cursor.reverse, cursor.position, self._binding]))
+        return replace_query_param(self.base_url, self.cursor_query_param, token)
+
+    def _binding_for(self, request) -> str:
+        scope = f"{request.user.pk}|{request.path}|{','.join(self.ordering)}"
+        return hashlib.sha256(scope.encode()).hexdigest()[:32]
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)

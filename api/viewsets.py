@@ -1,16 +1,18 @@
 """The behaviour every record endpoint shares, composed once."""
 
 from api.access import ScopedViewSetMixin
+from api.atomic import AtomicWriteMixin
 from api.audit.mixins import AuditedViewMixin
 from api.concurrency import ConditionalWriteMixin
 from api.idempotency import IdempotencyMixin
 
 
-class RecordMixin(IdempotencyMixin, ConditionalWriteMixin):
-    """POSTs honour Idempotency-Key; records carry ETags and writes honour If-Match."""
+class RecordMixin(IdempotencyMixin, ConditionalWriteMixin, AtomicWriteMixin):
+    """POSTs honour Idempotency-Key; records carry ETags and writes honour If-Match; each
+    write runs in one transaction."""
 
 
 class ClientRecordMixin(AuditedViewMixin, RecordMixin, ScopedViewSetMixin):
     """Client data: scoped to what the caller may see (404 otherwise) and audited, on top of
-    RecordMixin. The audit event is written after the request's transaction has ended, so
-    refused and failed requests are recorded too."""
+    RecordMixin. A successful write's audit event commits in the write's transaction; every
+    other request's before its response leaves, refused and failed ones included."""

@@ -1,18 +1,23 @@
 import django_filters
 
-from api.filters import StrictFilterSet
+from api.filters import CLINICAL, StrictFilterSet
 from assessments.instruments import INSTRUMENT_CHOICES
 from assessments.models import Assessment, RiskFlag
 
 
 class AssessmentFilter(StrictFilterSet):
     client = django_filters.UUIDFilter(field_name="client_id")
-    instrument = django_filters.ChoiceFilter(choices=INSTRUMENT_CHOICES)
+    instrument = django_filters.ChoiceFilter(
+        choices=INSTRUMENT_CHOICES, label="Instrument." + CLINICAL
+    )
     administered_after = django_filters.DateFilter(field_name="administered_on", lookup_expr="gte")
     administered_before = django_filters.DateFilter(field_name="administered_on", lookup_expr="lte")
     include_voided = django_filters.BooleanFilter(
-        method="filter_include_voided", label="Include voided administrations (default: no)."
+        method="filter_include_voided",
+        label="Include voided administrations (default: no)." + CLINICAL,
     )
+
+    clinical_filters = ("instrument", "include_voided")
 
     class Meta:
         model = Assessment
@@ -24,7 +29,10 @@ class AssessmentFilter(StrictFilterSet):
 
 class RiskFlagFilter(StrictFilterSet):
     client = django_filters.UUIDFilter(field_name="client_id")
-    open = django_filters.BooleanFilter(field_name="acknowledged_at", lookup_expr="isnull")
+    open = django_filters.BooleanFilter(
+        field_name="acknowledged_at", lookup_expr="isnull", label="Not yet acknowledged." + CLINICAL
+    )
+    clinical_filters = ("open",)
 
     class Meta:
         model = RiskFlag

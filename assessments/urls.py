@@ -1,10 +1,10 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
 
+from api.routers import RecordRouter
 from assessments.reports.views import ClientReportView, OutcomesReportView
 from assessments.views import AssessmentViewSet, InstrumentViewSet, RiskFlagViewSet
 
-router = SimpleRouter()
+router = RecordRouter()
 router.register("instruments", InstrumentViewSet, basename="instrument")
 router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("risk-flags", RiskFlagViewSet, basename="risk-flag")

@@ -34,6 +34,7 @@ class InstrumentViewSet(viewsets.ViewSet):
 
     serializer_class = InstrumentSerializer
     lookup_field = "code"
+    lookup_value_converter = "str"
     pagination_class = None
 
     def list(self, request):
@@ -89,10 +90,11 @@ class AssessmentViewSet(
     @action(detail=True, methods=["post"])
     def void(self, request, pk=None):
         """Void an administration, with a reason. Its risk flags stay open."""
+        assessment = self.get_object()
         serializer = VoidSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         assessment = services.assessment_void(
-            assessment=self.get_object(), by=request.user, **serializer.validated_data
+            assessment=assessment, by=request.user, **serializer.validated_data
         )
         return Response(self.get_serializer(assessment).data, status=status.HTTP_200_OK)
 
@@ -126,9 +128,10 @@ class RiskFlagViewSet(
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
         """Acknowledge the risk, saying what was done; who and when are kept."""
+        flag = self.get_object()
         serializer = AcknowledgeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         flag = services.risk_flag_acknowledge(
-            flag=self.get_object(), by=request.user, note=serializer.validated_data["note"]
+            flag=flag, by=request.user, note=serializer.validated_data["note"]
         )
         return Response(self.get_serializer(flag).data)

@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 
 from api.access import client_ids_held
-from api.filters import StrictFilterSet
+from api.filters import CLINICAL, StrictFilterSet
 from api.vocabulary import Root
 from clients.models import Client, ClientStatus, PresentingRoot
 
@@ -13,12 +13,16 @@ class ClientFilter(StrictFilterSet):
         method="filter_clinician", label="Primary clinician or care-team member (user id)."
     )
     root = django_filters.ChoiceFilter(
-        choices=Root.choices, method="filter_root", label="Presenting root of insecurity."
+        choices=Root.choices,
+        method="filter_root",
+        label="Presenting root of insecurity." + CLINICAL,
     )
     search = django_filters.CharFilter(
         method="filter_search",
         label="Part of a given, family or preferred name, or the external id.",
     )
+
+    clinical_filters = ("root",)
 
     class Meta:
         model = Client

@@ -1,8 +1,7 @@
-from rest_framework.routers import SimpleRouter
-
+from api.routers import RecordRouter
 from clients.views import ClientViewSet
 
-router = SimpleRouter()
+router = RecordRouter()
 router.register("clients", ClientViewSet, basename="client")
 
 urlpatterns = router.urls

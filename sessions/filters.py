@@ -1,7 +1,7 @@
 import django_filters
 from django.db.models import Exists, OuterRef
 
-from api.filters import StrictFilterSet
+from api.filters import CLINICAL, StrictFilterSet
 from api.vocabulary import Root
 from sessions.models import Session, SessionRoot, SessionStatus
 
@@ -11,10 +11,12 @@ class SessionFilter(StrictFilterSet):
     clinician = django_filters.UUIDFilter(field_name="clinician_id")
     status = django_filters.ChoiceFilter(choices=SessionStatus.choices)
     root = django_filters.ChoiceFilter(
-        choices=Root.choices, method="filter_root", label="Root of insecurity addressed."
+        choices=Root.choices, method="filter_root", label="Root of insecurity addressed." + CLINICAL
     )
     starts_after = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
     starts_before = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
+
+    clinical_filters = ("root",)
 
     class Meta:
         model = Session

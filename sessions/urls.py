@@ -1,8 +1,7 @@
-from rest_framework.routers import SimpleRouter
-
+from api.routers import RecordRouter
 from sessions.views import SessionViewSet
 
-router = SimpleRouter()
+router = RecordRouter()
 router.register("sessions", SessionViewSet, basename="session")
 
 urlpatterns = router.urls

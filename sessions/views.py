@@ -81,9 +81,10 @@ class SessionViewSet(ClientRecordMixin, viewsets.ModelViewSet):
     @action(detail=True, methods=["post"])
     def addenda(self, request, pk=None):
         """Append an addendum to a signed note. Addenda are never edited or deleted."""
+        session = self.get_object()
         serializer = AddendumSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         addendum = services.addendum_create(
-            session=self.get_object(), by=request.user, **serializer.validated_data
+            session=session, by=request.user, **serializer.validated_data
         )
         return Response(AddendumSerializer(addendum).data, status=status.HTTP_201_CREATED)

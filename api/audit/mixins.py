@@ -1,13 +1,17 @@
-"""Audit every request a view serves, including refused ones, after its transaction ends."""
+"""Audit every request a view serves, refused ones included; fail closed.
+
+A successful write's event commits in the write's own transaction (`commit_with`, see
+`api/atomic.py`): no change without its event. Every other event (reads, refusals, failures) is
+written before the response leaves. If an event cannot be written, the caller gets a 503
+problem instead of the response, so no clinical data is served unrecorded.
+"""
 
 import logging
-import uuid
-
-from django.db import DatabaseError
 
 from api.audit.models import AuditAction
-from api.audit.services import audit_record
-from api.exceptions import PreconditionFailed
+from api.audit.services import audit_records
+from api.exceptions import PreconditionFailed, ServiceUnavailable, problem_response
+from api.idempotency import REPLAYED_HEADER
 
 logger = logging.getLogger("rootwise.audit")
 
@@ -22,23 +26,21 @@ ACTIONS = {
     "cosign": AuditAction.SIGN,
     "void": AuditAction.VOID,
 }
-
-
-def _uuid_or_none(value):
-    try:
-        return uuid.UUID(str(value))
-    except (TypeError, ValueError):
-        return None
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
+UNRECORDED = "The request could not be recorded in the audit trail, so it was not served."
 
 
 class AuditedViewMixin:
-    """Writes one audit event per authenticated request: the action, the object and its
-    client, and the outcome. `audit_object_type` names what the view serves; `audit_action`
-    overrides the action (exports)."""
+    """Writes the events of each authenticated request: the action, the object, the clients
+    whose data it served or changed, and the outcome. `audit_object_type` names what the view
+    serves; `audit_action` overrides the action (exports); `audit_reads = False` leaves reads
+    unrecorded (staff lists)."""
 
     audit_object_type = ""
     audit_action = None
+    audit_reads = True
     _audited_object = None
+    _audit_written = False
 
     def get_object(self):
         try:
@@ -48,46 +50,74 @@ class AuditedViewMixin:
             raise
         return self._audited_object
 
+    def commit_with(self, request, response) -> None:
+        super().commit_with(request, response)
+        try:
+            self._write_events(request, response)
+        except Exception as error:
+            logger.exception("Could not write the audit event for %s", request.path)
+            raise ServiceUnavailable(UNRECORDED) from error
+
     def dispatch(self, request, *args, **kwargs):
         response = super().dispatch(request, *args, **kwargs)
-        if getattr(request, "user", None) is not None and request.user.is_authenticated:
-            try:
-                audit_record(
-                    request=request,
-                    action=self._audit_action(request),
-                    status_code=response.status_code,
-                    object_type=self.audit_object_type,
-                    object_id=self._audit_object_id(response),
-                    client_id=self._audit_client_id(response),
-                )
-            except DatabaseError:
-                logger.exception("Could not write the audit event for %s", request.path)
+        authenticated = getattr(request, "user", None) is not None and request.user.is_authenticated
+        if not authenticated or self._audit_written:
+            return response
+        if not self.audit_reads and request.method in READ_METHODS:
+            return response
+        try:
+            self._write_events(request, response)
+        except Exception:
+            logger.exception("Could not write the audit event for %s", request.path)
+            return problem_response(503, ServiceUnavailable.default_code, UNRECORDED)
         return response
 
-    def _audit_action(self, request) -> str:
+    def _write_events(self, request, response) -> None:
+        audit_records(
+            request=request,
+            action=self._audit_action(request, response),
+            status_code=response.status_code,
+            object_type=self.audit_object_type,
+            object_id=self._audit_object_id(response),
+            client_ids=self._audit_client_ids(response),
+        )
+        self._audit_written = True
+
+    def _audit_action(self, request, response) -> str:
+        if response.get(REPLAYED_HEADER) == "true":
+            return AuditAction.REPLAY
         if self.audit_action:
             return self.audit_action
         action = getattr(self, "action", None)
         if action in ACTIONS:
             return ACTIONS[action]
-        return AuditAction.READ if request.method in ("GET", "HEAD") else AuditAction.UPDATE
+        return AuditAction.READ if request.method in READ_METHODS else AuditAction.UPDATE
 
     def _created(self, response) -> dict:
         ok = response.status_code < 400 and isinstance(getattr(response, "data", None), dict)
         return response.data if ok and getattr(self, "action", None) == "create" else {}
 
     def _audit_object_id(self, response):
-        return self.kwargs.get("pk") or self._created(response).get("id", "")
+        return self.kwargs.get("pk") or self._created(response).get("id")
 
-    def _audit_client_id(self, response):
-        obj = self._audited_object
-        if obj is not None:
-            return obj.pk if self.audit_object_type == "client" else getattr(obj, "client_id", None)
+    def _client_of(self, record):
+        return record.pk if self.audit_object_type == "client" else record.client_id
+
+    def _audit_client_ids(self, response) -> list:
+        """The clients whose data the response holds or the request changed; none if refused
+        before any was looked up."""
+        if self._audited_object is not None:
+            return [self._client_of(self._audited_object)]
         created = self._created(response)
         if created:
-            return _uuid_or_none(
-                created["id"] if self.audit_object_type == "client" else created.get("client")
-            )
-        if self.audit_object_type == "client" and response.status_code < 400:
-            return _uuid_or_none(self.kwargs.get("pk"))
-        return _uuid_or_none(self.request.query_params.get("client"))
+            return [created["id"] if self.audit_object_type == "client" else created.get("client")]
+        if response.status_code >= 400:
+            return []
+        if self.audit_object_type == "client" and "pk" in self.kwargs:
+            return [self.kwargs["pk"]]  # the client's own actions: progress, summary, report
+        return self.clients_served()
+
+    def clients_served(self) -> list:
+        """The clients of the records on the list page served (a report names its own)."""
+        page = getattr(getattr(self, "paginator", None), "page", None) or []
+        return [self._client_of(record) for record in page]

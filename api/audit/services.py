@@ -1,5 +1,7 @@
 """Writing audit events. Callers pass identifiers only, never clinical values."""
 
+import uuid
+
 from django.conf import settings
 
 from api.audit.models import AuditEvent, AuditOutcome
@@ -23,6 +25,13 @@ def outcome_for(status_code: int) -> str:
     return AuditOutcome.FAILED
 
 
+def _canonical_id(value) -> uuid.UUID | None:
+    """A record id as a UUID; anything else is a bug in the caller, never stored as given."""
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+
+
 def audit_record(
     *,
     request,
@@ -30,25 +39,54 @@ def audit_record(
     status_code: int,
     actor=None,
     object_type: str = "",
-    object_id="",
+    object_id=None,
     client_id=None,
 ) -> AuditEvent:
     """One event for one request. The actor defaults to the authenticated user."""
+    (event,) = audit_records(
+        request=request,
+        action=action,
+        status_code=status_code,
+        actor=actor,
+        object_type=object_type,
+        object_id=object_id,
+        client_ids=[client_id],
+    )
+    return event
+
+
+def audit_records(
+    *,
+    request,
+    action: str,
+    status_code: int,
+    actor=None,
+    object_type: str = "",
+    object_id=None,
+    client_ids=(None,),
+) -> list[AuditEvent]:
+    """One event per client whose data the request served or changed (a list page of twenty
+    clients is twenty events, so each client's trail is complete), or one with no client.
+    Ids are stored in their canonical form; one insert whatever the number."""
     user = getattr(request, "user", None)
     if actor is None and user is not None and user.is_authenticated:
         actor = user
-    return AuditEvent.objects.create(
-        actor=actor,
-        practice_id=actor.practice_id if actor is not None else None,
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id or ""),
-        client_id=client_id,
-        outcome=outcome_for(status_code),
-        status_code=status_code,
-        ip=client_ip(request),
-        user_agent=request.headers.get("User-Agent", "")[:255],
-        request_id=getattr(request, "request_id", "")[:64],
-        method=request.method[:8],
-        path=request.path[:255],
+    object_id = _canonical_id(object_id)
+    common = {
+        "actor": actor,
+        "practice_id": actor.practice_id if actor is not None else None,
+        "action": action,
+        "object_type": object_type,
+        "object_id": str(object_id) if object_id else "",
+        "outcome": outcome_for(status_code),
+        "status_code": status_code,
+        "ip": client_ip(request),
+        "user_agent": request.headers.get("User-Agent", "")[:255],
+        "request_id": getattr(request, "request_id", "")[:64],
+        "method": request.method[:8],
+        "path": request.path[:255],
+    }
+    clients = list(dict.fromkeys(_canonical_id(client) for client in client_ids)) or [None]
+    return AuditEvent.objects.bulk_create(
+        [AuditEvent(client_id=client, **common) for client in clients]
     )

@@ -1,8 +1,7 @@
-from rest_framework.routers import SimpleRouter
-
 from api.audit.views import AuditEventViewSet
+from api.routers import RecordRouter
 
-router = SimpleRouter()
+router = RecordRouter()
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
 
 urlpatterns = router.urls

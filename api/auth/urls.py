@@ -1,9 +1,9 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
 
 from api.auth import views
+from api.routers import RecordRouter
 
-router = SimpleRouter()
+router = RecordRouter()
 router.register("users", views.UserViewSet, basename="user")
 
 urlpatterns = [

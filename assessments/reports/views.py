@@ -102,10 +102,10 @@ class ClientReportView(ExportView):
     audit_object_type = "client"
 
     def get(self, request, pk):
+        client = clinical_client_or_404(request.user, pk)
         include = request.query_params.get("include")
         if include not in (None, "notes"):
             raise serializers.ValidationError({"include": ['The only choice is "notes".']})
-        client = clinical_client_or_404(request.user, pk)
         data = report_data(client.pk, include_notes=include == "notes")
         name = slugify(f"{client.family_name}-{client.given_name}") or "client"
         export_format = request.accepted_renderer.format
@@ -153,6 +153,7 @@ class OutcomesReportView(ExportView):
 
     renderer_classes = [CSVRenderer]
     audit_object_type = "outcomes_report"
+    _clients_reported = ()
 
     def get(self, request):
         clients = OutcomeFilter(
@@ -168,6 +169,9 @@ class OutcomesReportView(ExportView):
         assessments = Assessment.objects.filter(
             client_id__in=list(by_id), voided_at__isnull=True, **dates.lookups()
         ).order_by("client_id", "administered_on", "created_at", "id")
+        self._clients_reported = list(
+            assessments.order_by().values_list("client_id", flat=True).distinct()
+        )
         grouped = itertools.groupby(assessments.iterator(), key=lambda a: a.client_id)
         rows = csv_export.outcome_rows(
             (by_id[client_id], instrument_outcomes(list(group))) for client_id, group in grouped
@@ -175,6 +179,9 @@ class OutcomesReportView(ExportView):
         return _stream_csv(
             csv_export.csv_lines(csv_export.OUTCOME_COLUMNS, rows), "rootwise-outcomes.csv"
         )
+
+    def clients_served(self) -> list:
+        return self._clients_reported
 
 
 class DateRangeSerializer(serializers.Serializer):

@@ -2,20 +2,22 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 
-from api.filters import StrictFilterSet
+from api.filters import CLINICAL, StrictFilterSet
 from api.vocabulary import Root, Strategy
 from sessions.models import Homework, HomeworkStatus, HomeworkTemplate
 
 
 class HomeworkFilter(StrictFilterSet):
     client = django_filters.UUIDFilter(field_name="client_id")
-    status = django_filters.ChoiceFilter(choices=HomeworkStatus.choices)
-    strategy = django_filters.ChoiceFilter(choices=Strategy.choices)
+    status = django_filters.ChoiceFilter(choices=HomeworkStatus.choices, label="Status." + CLINICAL)
+    strategy = django_filters.ChoiceFilter(choices=Strategy.choices, label="Strategy." + CLINICAL)
     overdue = django_filters.BooleanFilter(
-        method="filter_overdue", label="Due before today and still assigned."
+        method="filter_overdue", label="Due before today and still assigned." + CLINICAL
     )
     due_before = django_filters.DateFilter(field_name="due_on", lookup_expr="lt")
     due_after = django_filters.DateFilter(field_name="due_on", lookup_expr="gt")
+
+    clinical_filters = ("status", "strategy", "overdue")
 
     class Meta:
         model = Homework

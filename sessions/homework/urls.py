@@ -1,8 +1,7 @@
-from rest_framework.routers import SimpleRouter
-
+from api.routers import RecordRouter
 from sessions.homework.views import HomeworkTemplateViewSet, HomeworkViewSet
 
-router = SimpleRouter()
+router = RecordRouter()
 router.register("homework", HomeworkViewSet, basename="homework")
 router.register("homework-templates", HomeworkTemplateViewSet, basename="homework-template")
 

@@ -81,10 +81,11 @@ class HomeworkViewSet(
         )
 
     def _close(self, status: str, serializer_class):
+        homework = self.get_object()
         serializer = serializer_class(data=self.request.data)
         serializer.is_valid(raise_exception=True)
         homework = services.homework_close(
-            homework=self.get_object(),
+            homework=homework,
             by=self.request.user,
             status=status,
             **serializer.validated_data,

@@ -58,9 +58,10 @@ def only_new_event(before: set) -> AuditEvent:
 
 # --- reads and exports -------------------------------------------------------------------------
 
-# name: (path from the records, object type, object id, whether the client is known, action)
+# name: (path from the records, object type, object id, whether the client is known, action);
+# a list records the clients on the page it served (here the one client of `records`).
 READS = {
-    "clients list": (lambda r: "clients/", "client", None, False, "read"),
+    "clients list": (lambda r: "clients/", "client", None, True, "read"),
     "client": (lambda r: f"clients/{r['client'].pk}/", "client", "client", True, "read"),
     "progress": (lambda r: f"clients/{r['client'].pk}/progress/", "client", "client", True, "read"),
     "homework summary": (
@@ -79,7 +80,7 @@ READS = {
         "read",
     ),
     "homework": (lambda r: f"homework/{r['homework'].pk}/", "homework", "homework", True, "read"),
-    "homework list": (lambda r: "homework/", "homework", None, False, "read"),
+    "homework list": (lambda r: "homework/", "homework", None, True, "read"),
     "assessment": (
         lambda r: f"assessments/{r['assessment'].pk}/",
         "assessment",
@@ -115,7 +116,7 @@ READS = {
         True,
         "export",
     ),
-    "outcomes report": (lambda r: "reports/outcomes/", "outcomes_report", None, False, "export"),
+    "outcomes report": (lambda r: "reports/outcomes/", "outcomes_report", None, True, "export"),
 }
 
 

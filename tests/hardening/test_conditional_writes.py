@@ -277,3 +277,14 @@ def test_of_two_concurrent_writers_with_the_same_etag_exactly_one_wins(practice)
     assert_problem(loser, 412)
     assert Client.objects.get(pk=client.pk).given_name == winner.json()["given_name"]
     assert winner["ETag"] == etag_of(as_caller(clinician), url)
+
+
+def test_a_weak_form_of_the_current_etag_is_a_412_and_changes_nothing(target):
+    """RFC 9110: If-Match uses the strong comparison, so `W/"<current>"` never matches."""
+    api, url, change, model, pk = target
+    before = row(model, pk)
+
+    response = api.patch(url, change, format="json", HTTP_IF_MATCH="W/" + etag_of(api, url))
+
+    assert_problem(response, 412)
+    assert row(model, pk) == before

@@ -292,9 +292,9 @@ def test_outcomes_leave_ordinary_names_as_they_are(clinician, record, as_user):
 
 # --- Cost ----------------------------------------------------------------------------------
 
-# One query for the visible clients, one for their non-void administrations, one insert of
-# the export's audit event.
-OUTCOMES_QUERIES = 3
+# One query for the visible clients, one for which of them the report covers (the audit trail
+# records each), one for their non-void administrations, one insert of the export's events.
+OUTCOMES_QUERIES = 4
 
 
 @pytest.mark.parametrize("clients", [1, 10])

@@ -304,3 +304,36 @@ def test_a_write_that_loses_the_database_is_a_503_problem_and_changes_nothing(
 
     assert_problem(response, 503)
     assert Client.objects.filter(pk=client_record.pk).values().get() == before
+
+
+def test_the_access_log_leaves_out_query_strings_and_referrers():
+    """`?search=` holds part of a client's name: gunicorn's access line must not carry it."""
+    import runpy
+
+    from gunicorn.config import Config
+    from gunicorn.glogging import Logger
+
+    conf = runpy.run_path(str(settings.BASE_DIR / "api" / "gunicorn.conf.py"))
+    config = Config()
+    config.set("access_log_format", conf["access_log_format"])
+    request = mock.Mock(method="GET", path="/api/v1/clients/", query="search=Zanzibarsentinel")
+    request.version = (1, 1)
+    request.headers = [("REFERER", "https://app.example/?search=Zanzibarsentinel")]
+    response = mock.Mock(status="200 OK", sent=120, headers=[])
+    environ = {
+        "REMOTE_ADDR": "127.0.0.1",
+        "RAW_URI": "/api/v1/clients/?search=Zanzibarsentinel",
+        "QUERY_STRING": "search=Zanzibarsentinel",
+        "PATH_INFO": "/api/v1/clients/",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REQUEST_METHOD": "GET",
+        "HTTP_REFERER": "https://app.example/?search=Zanzibarsentinel",
+        "HTTP_USER_AGENT": "tests",
+    }
+    logger = Logger(config)
+    atoms = logger.atoms(response, request, environ, mock.Mock(seconds=0, microseconds=1))
+
+    line = config.access_log_format % atoms
+
+    assert "/api/v1/clients/" in line
+    assert "Zanzibarsentinel" not in line

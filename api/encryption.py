@@ -58,9 +58,10 @@ def encrypt(plaintext: str) -> str:
     return field_keys().encrypt(plaintext.encode()).decode("ascii")
 
 
-def decrypt(token: str, source: object = "a value") -> str:
+def decrypt(token: str, source: object = "a value", *, max_age: int | None = None) -> str:
+    """The plain text; with `max_age`, a token older than that many seconds does not decrypt."""
     try:
-        return field_keys().decrypt(token.encode()).decode()
+        return field_keys().decrypt(token.encode(), ttl=max_age).decode()
     except InvalidToken:
         raise DecryptionError(
             f"Stored {source} cannot be decrypted with any of FIELD_ENCRYPTION_KEYS: the key that "

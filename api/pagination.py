@@ -8,6 +8,7 @@ from rest_framework.utils.urls import replace_query_param
 from api.encryption import DecryptionError, decrypt, encrypt
 
 FOREIGN_CURSOR = "Not a cursor this list gave you: start again from the first page."
+CURSOR_LIFETIME_SECONDS = 24 * 60 * 60  # a cursor is for paging now, not a bookmark
 
 
 class CursorPage(CursorPagination):
@@ -47,7 +48,8 @@ class CursorPage(CursorPagination):
         if token is None:
             return None
         try:
-            offset, reverse, position, binding = json.loads(decrypt(token, "a cursor"))
+            plain = decrypt(token, "a cursor", max_age=CURSOR_LIFETIME_SECONDS)
+            offset, reverse, position, binding = json.loads(plain)
             if not (isinstance(offset, int) and 0 <= offset <= self.offset_cutoff):
                 raise ValueError(offset)
             if binding != self._binding:

@@ -2,11 +2,13 @@
 other answers one fixed message that echoes nothing (issue 11, item 3: a cursor replayed by
 another practice's clinician on another list answered 400 with the decrypted family name)."""
 
+import time
+from unittest import mock
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from api.pagination import FOREIGN_CURSOR
+from api.pagination import CURSOR_LIFETIME_SECONDS, FOREIGN_CURSOR
 from tests.factories import ClientFactory, SessionFactory
 from tests.hardening.conftest import as_caller
 from tests.helpers import assert_problem
@@ -79,3 +81,11 @@ def test_a_tampered_cursor_is_refused_alike(cursor, clinician):
     tampered = cursor[:-6] + ("A" if cursor[-6] != "A" else "B") + cursor[-5:]
     for value in (tampered, "not-a-cursor", ""):
         assert_refused(as_caller(clinician).get("/api/v1/clients/", {"cursor": value}))
+
+
+def test_a_cursor_older_than_a_day_is_refused_alike(cursor, clinician):
+    a_day_later = time.time() + CURSOR_LIFETIME_SECONDS + 60
+    with mock.patch("cryptography.fernet.time.time", return_value=a_day_later):
+        response = as_caller(clinician).get("/api/v1/clients/", {"cursor": cursor})
+
+    assert_refused(response)

@@ -3,9 +3,12 @@ from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS
 
 from api.auth.models import CLINICAL_ROLES, User
+from api.strict_input import BoundedListSerializer, RelatedIdsField
 from api.vocabulary import Root
 from clients.models import Client, ClientStatus, PresentingRoot
 from clients.selectors import CARE_TEAM, PRESENTING_ROOTS
+
+CARE_TEAM_MAX = 20
 
 
 class PresentingRootSerializer(serializers.ModelSerializer):
@@ -17,6 +20,7 @@ class PresentingRootSerializer(serializers.ModelSerializer):
     class Meta:
         model = PresentingRoot
         fields = ["root", "severity", "is_primary", "note"]
+        list_serializer_class = BoundedListSerializer
 
     def validate(self, attrs: dict) -> dict:
         # The list is written whole, so each item is complete even inside a PATCH (where DRF
@@ -39,14 +43,19 @@ class ClientSerializer(serializers.ModelSerializer):
     (`presenting_roots`, `sessions_count`, `last_session_at`, `open_risk_flags`), which are then
     absent."""
 
-    presenting_roots = PresentingRootSerializer(many=True, required=False)
+    presenting_roots = PresentingRootSerializer(
+        many=True, required=False, max_length=len(Root.values)
+    )
     primary_clinician = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.none(),
         required=False,
         help_text="A clinician or supervisor of the practice; defaults to the clinician creating.",
     )
-    care_team = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.none(), many=True, required=False
+    care_team = RelatedIdsField(
+        queryset=User.objects.none(),
+        max_length=CARE_TEAM_MAX,
+        required=False,
+        help_text="Clinicians or supervisors of the practice who share the client's care.",
     )
     intake_date = serializers.DateField(required=False, help_text="Defaults to today.")
     sessions_count = serializers.IntegerField(read_only=True, help_text="Completed sessions.")
@@ -98,7 +107,7 @@ class ClientSerializer(serializers.ModelSerializer):
         if writing and request.user.is_authenticated:  # reads never build the fields
             staff = clinical_staff(request.user)
             self.fields["primary_clinician"].queryset = staff
-            self.fields["care_team"].child_relation.queryset = staff
+            self.fields["care_team"].queryset = staff
 
     def to_representation(self, instance: Client) -> dict:
         """The client as the fields above render it, written out: on the client list, DRF's

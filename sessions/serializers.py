@@ -4,6 +4,7 @@ from rest_framework.permissions import SAFE_METHODS
 from api import inline_prefetch
 from api.access import clinical_access
 from api.auth.models import User
+from api.strict_input import BoundedListField
 from api.vocabulary import Root
 from clients.models import Client
 from clients.serializers import clinical_staff
@@ -20,18 +21,22 @@ class AddendumSerializer(serializers.ModelSerializer):
         extra_kwargs = {"text": {"max_length": 20_000}}
 
 
-class RootCodesField(serializers.ListField):
+class RootCodesField(BoundedListField):
     """A list of root codes, each at most once."""
 
     child = serializers.ChoiceField(choices=Root.choices)
 
+    def __init__(self, **kwargs):
+        super().__init__(max_length=len(Root.values), **kwargs)
+
     def to_internal_value(self, data):
         codes = super().to_internal_value(data)
-        duplicates = {
-            index: ["This root is already listed."]
-            for index, code in enumerate(codes)
-            if code in codes[:index]
-        }
+        seen: set[str] = set()
+        duplicates = {}
+        for index, code in enumerate(codes):
+            if code in seen:
+                duplicates[index] = ["This root is already listed."]
+            seen.add(code)
         if duplicates:
             raise serializers.ValidationError(duplicates)
         return codes

@@ -1,3 +1,5 @@
+from datetime import UTC, datetime
+
 from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS
 
@@ -11,6 +13,10 @@ from clients.serializers import clinical_staff
 from sessions.models import Addendum, Session
 from sessions.notes import NoteField
 from sessions.selectors import ADDENDA, ROOTS
+
+# A session ends up to 600 minutes after it starts, and that end must still be a moment Python
+# can represent (the FHIR export computes it).
+STARTS_BEFORE = datetime(9999, 12, 31, tzinfo=UTC)
 
 
 class AddendumSerializer(serializers.ModelSerializer):
@@ -102,6 +108,11 @@ class SessionSerializer(serializers.ModelSerializer):
     def to_representation(self, instance):
         inline_prefetch.install(instance, ROOTS, ADDENDA)
         return super().to_representation(instance)
+
+    def validate_starts_at(self, starts_at: datetime) -> datetime:
+        if starts_at >= STARTS_BEFORE:
+            raise serializers.ValidationError("A session must start before 9999-12-31.")
+        return starts_at
 
     def validate_client(self, client: Client) -> Client:
         if self.instance is not None and client.pk != self.instance.client_id:

@@ -2,6 +2,7 @@ from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS
 
+from api.access import client_access
 from api.auth.models import CLINICAL_ROLES, User
 from api.strict_input import BoundedListSerializer, RelatedIdsField
 from api.vocabulary import Root
@@ -143,13 +144,17 @@ class ClientSerializer(serializers.ModelSerializer):
         return value
 
     def validate_external_id(self, value: str) -> str:
-        request = self.context["request"]
-        taken = Client.objects.filter(practice_id=request.user.practice_id, external_id=value)
+        """Unique in the practice. Only a caller who may see the client holding the id is told
+        so: to anyone else that client does not exist, and the refusal names no one."""
+        user = self.context["request"].user
+        holders = Client.objects.filter(practice_id=user.practice_id, external_id=value)
         if self.instance is not None:
-            taken = taken.exclude(pk=self.instance.pk)
-        if value and taken.exists():
+            holders = holders.exclude(pk=self.instance.pk)
+        if not value or not holders.exists():
+            return value
+        if holders.filter(client_access(user)).exists():
             raise serializers.ValidationError("Another client of the practice has this id.")
-        return value
+        raise serializers.ValidationError("This id cannot be used; choose another.")
 
     def validate(self, attrs: dict) -> dict:
         def current(field):

@@ -52,29 +52,50 @@ class ServiceUnavailable(exceptions.APIException):
     default_code = "service_unavailable"
 
 
-def field_errors(detail, path: tuple = ()) -> list[dict]:
-    """Flatten DRF's nested error detail into `[{field, code, message}]` with dotted paths."""
+MAX_LISTED_ERRORS = 20
+
+
+def _flattened(detail, path: tuple = ()):
     if isinstance(detail, dict):
-        errors = []
         for key, value in detail.items():
             step = () if key == api_settings.NON_FIELD_ERRORS_KEY else (str(key),)
-            errors.extend(field_errors(value, path + step))
-        return errors
-    if isinstance(detail, list):
-        errors = []
+            yield from _flattened(value, path + step)
+    elif isinstance(detail, list):
         for index, item in enumerate(detail):
-            if isinstance(item, dict | list):
-                errors.extend(field_errors(item, (*path, str(index))))
-            else:
-                errors.extend(field_errors(item, path))
-        return errors
-    return [
-        {
+            yield from _flattened(
+                item, (*path, str(index)) if isinstance(item, dict | list) else path
+            )
+    else:
+        yield {
             "field": ".".join(path) or None,
             "code": getattr(detail, "code", None) or "invalid",
             "message": str(detail),
         }
-    ]
+
+
+def _problem_kind(error: dict) -> tuple:
+    # The same message at paths that differ only in list positions is one problem repeated.
+    field = error["field"] and ".".join(
+        "*" if step.isdigit() else step for step in error["field"].split(".")
+    )
+    return field, error["code"], error["message"]
+
+
+def field_errors(detail) -> list[dict]:
+    """Flatten DRF's nested error detail into `[{field, code, message}]` with dotted paths, one
+    per distinct problem: a problem repeated down a list is listed once, at its first place."""
+    distinct: dict[tuple, dict] = {}
+    for error in _flattened(detail):
+        distinct.setdefault(_problem_kind(error), error)
+    return list(distinct.values())
+
+
+def validation_detail(errors: list[dict]) -> str:
+    if len(errors) == 1:
+        return errors[0]["message"]
+    if len(errors) > MAX_LISTED_ERRORS:
+        return f"The request has {len(errors)} problems; the first {MAX_LISTED_ERRORS} are listed."
+    return "The request has invalid fields."
 
 
 def _as_api_exception(exc: Exception) -> exceptions.APIException | None:
@@ -112,8 +133,10 @@ def problem_exception_handler(exc: Exception, context: dict) -> Response:
 
     if isinstance(api_exc, exceptions.ValidationError):
         errors = field_errors(api_exc.detail)
-        detail = errors[0]["message"] if len(errors) == 1 else "The request has invalid fields."
-        body = problem_body(api_exc.status_code, "validation_error", detail, errors)
+        detail = validation_detail(errors)
+        body = problem_body(
+            api_exc.status_code, "validation_error", detail, errors[:MAX_LISTED_ERRORS]
+        )
     else:
         body = problem_body(api_exc.status_code, api_exc.default_code, str(api_exc.detail))
 

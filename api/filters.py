@@ -1,4 +1,7 @@
+from datetime import UTC
+
 import django_filters
+from django.core.exceptions import ValidationError
 
 BOOLEAN_WORDS = {"true", "false", "1", "0"}
 
@@ -31,3 +34,27 @@ class StrictFilterSet(django_filters.FilterSet):
             elif isinstance(flt, django_filters.BooleanFilter) and value not in BOOLEAN_WORDS:
                 self.form.add_error(name, "Give true or false.")
         return valid and not self.form.errors
+
+
+class UtcDateTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 date-time, converted to UTC: the database is never handed an offset (which
+    PostgreSQL refuses beyond ±15:59) nor a moment outside the representable years 1-9999."""
+
+    default_error_messages = {
+        "out_of_range": "Give a date and time between 0001-01-01 and 9999-12-31 in UTC.",
+    }
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        if moment is None:
+            return None
+        try:
+            return moment.astimezone(UTC)
+        except OverflowError:
+            raise ValidationError(
+                self.error_messages["out_of_range"], code="out_of_range"
+            ) from None
+
+
+class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcDateTimeField

@@ -2,6 +2,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from api.access import clinical_access
+from api.strict_input import BoundedListField
 from api.vocabulary import Root
 from assessments.instruments import INSTRUMENT_CHOICES, INSTRUMENTS
 from assessments.instruments.base import Direction
@@ -23,6 +24,7 @@ SEVERITY_CHOICES = [
 ]
 DIRECTION_CHOICES = [(direction.value, direction.value) for direction in Direction]
 FLAG_CHOICES = [("risk", "Risk: an answer that needs a clinician's attention")]
+MOST_ITEMS = max(len(instrument.items) for instrument in INSTRUMENTS.values())
 
 
 class StrictIntegerField(serializers.IntegerField):
@@ -42,9 +44,9 @@ class AssessmentSerializer(serializers.ModelSerializer):
         queryset=Session.objects.none(), required=False, allow_null=True
     )
     instrument = serializers.ChoiceField(choices=INSTRUMENT_CHOICES)
-    responses = serializers.ListField(
+    responses = BoundedListField(
         child=StrictIntegerField(),
-        max_length=100,
+        max_length=MOST_ITEMS,
         help_text="One answer (an option value) per item, in item order.",
     )
     severity = serializers.ChoiceField(

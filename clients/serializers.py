@@ -2,10 +2,14 @@ from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS
 
+from api.access import client_access
 from api.auth.models import CLINICAL_ROLES, User
+from api.strict_input import BoundedListSerializer, RelatedIdsField
 from api.vocabulary import Root
 from clients.models import Client, ClientStatus, PresentingRoot
 from clients.selectors import CARE_TEAM, PRESENTING_ROOTS
+
+CARE_TEAM_MAX = 20
 
 
 class PresentingRootSerializer(serializers.ModelSerializer):
@@ -17,6 +21,7 @@ class PresentingRootSerializer(serializers.ModelSerializer):
     class Meta:
         model = PresentingRoot
         fields = ["root", "severity", "is_primary", "note"]
+        list_serializer_class = BoundedListSerializer
 
     def validate(self, attrs: dict) -> dict:
         # The list is written whole, so each item is complete even inside a PATCH (where DRF
@@ -39,14 +44,19 @@ class ClientSerializer(serializers.ModelSerializer):
     (`presenting_roots`, `sessions_count`, `last_session_at`, `open_risk_flags`), which are then
     absent."""
 
-    presenting_roots = PresentingRootSerializer(many=True, required=False)
+    presenting_roots = PresentingRootSerializer(
+        many=True, required=False, max_length=len(Root.values)
+    )
     primary_clinician = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.none(),
         required=False,
         help_text="A clinician or supervisor of the practice; defaults to the clinician creating.",
     )
-    care_team = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.none(), many=True, required=False
+    care_team = RelatedIdsField(
+        queryset=User.objects.none(),
+        max_length=CARE_TEAM_MAX,
+        required=False,
+        help_text="Clinicians or supervisors of the practice who share the client's care.",
     )
     intake_date = serializers.DateField(required=False, help_text="Defaults to today.")
     sessions_count = serializers.IntegerField(read_only=True, help_text="Completed sessions.")
@@ -98,7 +108,7 @@ class ClientSerializer(serializers.ModelSerializer):
         if writing and request.user.is_authenticated:  # reads never build the fields
             staff = clinical_staff(request.user)
             self.fields["primary_clinician"].queryset = staff
-            self.fields["care_team"].child_relation.queryset = staff
+            self.fields["care_team"].queryset = staff
 
     def to_representation(self, instance: Client) -> dict:
         """The client as the fields above render it, written out: on the client list, DRF's
@@ -134,13 +144,17 @@ class ClientSerializer(serializers.ModelSerializer):
         return value
 
     def validate_external_id(self, value: str) -> str:
-        request = self.context["request"]
-        taken = Client.objects.filter(practice_id=request.user.practice_id, external_id=value)
+        """Unique in the practice. Only a caller who may see the client holding the id is told
+        so: to anyone else that client does not exist, and the refusal names no one."""
+        user = self.context["request"].user
+        holders = Client.objects.filter(practice_id=user.practice_id, external_id=value)
         if self.instance is not None:
-            taken = taken.exclude(pk=self.instance.pk)
-        if value and taken.exists():
+            holders = holders.exclude(pk=self.instance.pk)
+        if not value or not holders.exists():
+            return value
+        if holders.filter(client_access(user)).exists():
             raise serializers.ValidationError("Another client of the practice has this id.")
-        return value
+        raise serializers.ValidationError("This id cannot be used; choose another.")
 
     def validate(self, attrs: dict) -> dict:
         def current(field):

@@ -96,8 +96,9 @@ def client_has_clinical_records(client: Client) -> bool:
 @transaction.atomic
 def client_delete(*, client: Client) -> None:
     """Delete a client created by mistake. A client with clinical records is never deleted:
-    discharge them instead (409)."""
+    discharge them instead (409). The refusal does not say why, because an admin, who may
+    delete clients, may not learn what clinical records a client has."""
     client = Client.objects.select_for_update().get(pk=client.pk)
     if client_has_clinical_records(client):
-        raise Conflict("This client has clinical records and cannot be deleted; discharge them.")
+        raise Conflict("This client cannot be deleted; discharge them instead.")
     client.delete()

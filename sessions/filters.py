@@ -1,7 +1,7 @@
 import django_filters
 from django.db.models import Exists, OuterRef
 
-from api.filters import CLINICAL, StrictFilterSet
+from api.filters import CLINICAL, StrictFilterSet, UtcDateTimeFilter
 from api.vocabulary import Root
 from sessions.models import Session, SessionRoot, SessionStatus
 
@@ -13,8 +13,8 @@ class SessionFilter(StrictFilterSet):
     root = django_filters.ChoiceFilter(
         choices=Root.choices, method="filter_root", label="Root of insecurity addressed." + CLINICAL
     )
-    starts_after = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
-    starts_before = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
+    starts_after = UtcDateTimeFilter(field_name="starts_at", lookup_expr="gte")
+    starts_before = UtcDateTimeFilter(field_name="starts_at", lookup_expr="lt")
 
     clinical_filters = ("root",)
 

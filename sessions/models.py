@@ -229,8 +229,10 @@ class Homework(RecordModel):
     template = models.ForeignKey(
         HomeworkTemplate, null=True, blank=True, on_delete=models.PROTECT, related_name="homework"
     )
-    title = models.CharField(max_length=200)
-    instructions = models.TextField(blank=True)
+    # Clinical free text, written for one client: encrypted like notes (at most 200 characters,
+    # as the serializer checks; the ciphertext is longer).
+    title = EncryptedTextField()
+    instructions = EncryptedTextField(blank=True)
     target_roots = models.JSONField(default=list, blank=True)
     assigned_on = models.DateField()
     due_on = models.DateField(null=True, blank=True)

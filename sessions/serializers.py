@@ -1,15 +1,22 @@
+from datetime import UTC, datetime
+
 from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS
 
 from api import inline_prefetch
 from api.access import clinical_access
 from api.auth.models import User
+from api.strict_input import BoundedListField
 from api.vocabulary import Root
 from clients.models import Client
 from clients.serializers import clinical_staff
 from sessions.models import Addendum, Session
 from sessions.notes import NoteField
 from sessions.selectors import ADDENDA, ROOTS
+
+# A session ends up to 600 minutes after it starts, and that end must still be a moment Python
+# can represent (the FHIR export computes it).
+STARTS_BEFORE = datetime(9999, 12, 31, tzinfo=UTC)
 
 
 class AddendumSerializer(serializers.ModelSerializer):
@@ -20,18 +27,22 @@ class AddendumSerializer(serializers.ModelSerializer):
         extra_kwargs = {"text": {"max_length": 20_000}}
 
 
-class RootCodesField(serializers.ListField):
+class RootCodesField(BoundedListField):
     """A list of root codes, each at most once."""
 
     child = serializers.ChoiceField(choices=Root.choices)
 
+    def __init__(self, **kwargs):
+        super().__init__(max_length=len(Root.values), **kwargs)
+
     def to_internal_value(self, data):
         codes = super().to_internal_value(data)
-        duplicates = {
-            index: ["This root is already listed."]
-            for index, code in enumerate(codes)
-            if code in codes[:index]
-        }
+        seen: set[str] = set()
+        duplicates = {}
+        for index, code in enumerate(codes):
+            if code in seen:
+                duplicates[index] = ["This root is already listed."]
+            seen.add(code)
         if duplicates:
             raise serializers.ValidationError(duplicates)
         return codes
@@ -97,6 +108,11 @@ class SessionSerializer(serializers.ModelSerializer):
     def to_representation(self, instance):
         inline_prefetch.install(instance, ROOTS, ADDENDA)
         return super().to_representation(instance)
+
+    def validate_starts_at(self, starts_at: datetime) -> datetime:
+        if starts_at >= STARTS_BEFORE:
+            raise serializers.ValidationError("A session must start before 9999-12-31.")
+        return starts_at
 
     def validate_client(self, client: Client) -> Client:
         if self.instance is not None and client.pk != self.instance.client_id:

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from api.encryption import DecryptionError, check_field_keys
+from api.encryption import DecryptionError, check_field_keys, encrypted_fields
 from assessments.models import Assessment, RiskFlag
 from clients.models import PresentingRoot
 from sessions.models import Addendum, Homework, Session
@@ -92,8 +92,8 @@ def written(key_a, clinician, as_user) -> dict:
             {
                 "client": client["id"],
                 "strategy": "self_reflection",
-                "title": "Thought record",
-                "instructions": "One a day.",
+                "title": f"T {SENTINEL}",
+                "instructions": f"I {SENTINEL}",
             },
             format="json",
         )
@@ -341,7 +341,8 @@ def test_ciphertext_no_key_opens_fails_loudly(written, settings):
     settings.FIELD_ENCRYPTION_KEYS = [KEY_B]
 
     for model in COLUMNS:
-        with pytest.raises(DecryptionError, match=f"{model._meta.label}.{COLUMNS[model]}"):
+        first_read = encrypted_fields(model)[0]
+        with pytest.raises(DecryptionError, match=f"{model._meta.label}.{first_read}"):
             list(model.objects.all())
 
 
@@ -379,7 +380,7 @@ def test_rotation_re_encrypts_everything_with_the_new_key(written, settings, cli
         "  clients.PresentingRoot (note): 1",
         "  therapy_sessions.Session (note_sections): 1",
         "  therapy_sessions.Addendum (text): 5",
-        "  therapy_sessions.Homework (outcome_note): 1",
+        "  therapy_sessions.Homework (title, instructions, outcome_note): 1",
         "  assessments.Assessment (void_reason): 1",
         "  assessments.RiskFlag (acknowledgement_note): 1",
     } <= set(report)

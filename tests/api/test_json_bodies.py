@@ -1,12 +1,20 @@
 """Bodies that are JSON by the grammar but not Unicode text: a string with a lone surrogate
-escape (`"\\ud800"`) is a 400 problem on every endpoint, never a 500 further in."""
+escape (`"\\ud800"`) is a 400 problem on every endpoint, never a 500 further in; and at sign-in
+such an attempt still counts toward the lock-out and is audited."""
+
+from unittest import mock
 
 import pytest
 from rest_framework.test import APIClient
 
-from tests.helpers import TOKEN_URL, assert_problem
+from api.audit.models import AuditEvent
+from api.auth import lockout
+from api.auth.views import LoginView
+from tests.helpers import TOKEN_URL, assert_problem, login
 
 pytestmark = pytest.mark.django_db
+
+ADDRESS = "203.0.113.77"
 
 
 def post_raw(client: APIClient, url: str, body: str, **extra):
@@ -44,3 +52,15 @@ def test_a_paired_surrogate_escape_is_ordinary_text(as_user, clinician):
 
     assert response.status_code == 201, response.content
     assert response.json()["given_name"] == "Ren\U0001f600"
+
+
+def test_malformed_sign_ins_are_counted_and_audited(clinician):
+    bodies = ['{"email": "\\ud800@x", "password": "p"}', "{not json", "[]"]
+    with mock.patch.object(LoginView, "throttle_classes", []):  # only the lock-out counts
+        for attempt in range(lockout.ADDRESS_LIMIT):
+            body = bodies[attempt % len(bodies)]
+            assert_problem(post_raw(APIClient(), TOKEN_URL, body, REMOTE_ADDR=ADDRESS), 400)
+
+        assert_problem(login(clinician.email, REMOTE_ADDR=ADDRESS), 429)
+    events = AuditEvent.objects.filter(action="login_failed", ip=ADDRESS)
+    assert sorted(events.values_list("status_code", flat=True)) == [400] * 20 + [429]

@@ -9,7 +9,11 @@ from api.problems import PROBLEM_MEDIA_TYPE
 
 PROBLEM_DESCRIPTIONS = {
     400: "The request is invalid; `errors` names each field.",
-    401: "Missing, invalid or expired credentials.",
+    401: (
+        "Missing, invalid or expired credentials. A refused token's `type` says why: "
+        "`urn:rootwise:problem:token-expired`, `urn:rootwise:problem:token-revoked` (sign in "
+        "again) or `urn:rootwise:problem:token-invalid`."
+    ),
     403: "Your role may not do this.",
     404: "No such resource, or not one you may see.",
     406: "None of the requested media types can be produced.",

@@ -85,3 +85,32 @@ class User(RecordModel, AbstractBaseUser):
     @property
     def is_clinical(self) -> bool:
         return self.role in CLINICAL_ROLES
+
+
+class LockoutCount(models.Model):
+    """Password attempts held against one account or one address (a hash, never the value),
+    counted by `api.auth.lockout` when the shared store is the database."""
+
+    key = models.CharField(max_length=100, primary_key=True)
+    count = models.PositiveIntegerField()
+    until = models.FloatField(db_index=True, help_text="When the count lapses (epoch seconds).")
+
+    def __str__(self) -> str:
+        return f"{self.count} attempts held against {self.key}"
+
+
+class TokenFamilyMember(models.Model):
+    """A refresh token's place in its family: the tokens descended, by rotation, from one
+    sign-in. `rotated_at` is set, exactly once, when the token is exchanged for its successor."""
+
+    token = models.OneToOneField(
+        "token_blacklist.OutstandingToken",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="family_member",
+    )
+    family = models.UUIDField(db_index=True)
+    rotated_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"refresh token {self.token_id} of family {self.family}"

@@ -73,6 +73,12 @@ class NewUserSerializer(UserSerializer):
         fields = [*UserSerializer.Meta.fields, "password"]
 
 
+class RefreshTokenSerializer(serializers.Serializer):
+    """The body of a refresh (documented in the schema as simplejwt's TokenRefresh)."""
+
+    refresh = serializers.CharField()
+
+
 class LogoutSerializer(serializers.Serializer):
     refresh = serializers.CharField(help_text="The refresh token to revoke.")
 

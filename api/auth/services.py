@@ -5,8 +5,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from rest_framework.exceptions import ValidationError
-from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
+from api.auth import lockout, tokens
 from api.auth.models import Practice, Role, User
 from api.exceptions import Conflict
 
@@ -113,12 +114,7 @@ def user_update(*, user: User, by: User, **changes) -> User:
 
 def refresh_tokens_revoke(*, user: User) -> int:
     """Blacklist every refresh token the user still holds; returns how many were revoked."""
-    outstanding = OutstandingToken.objects.filter(user=user).exclude(blacklistedtoken__isnull=False)
-    tokens = list(outstanding)
-    BlacklistedToken.objects.bulk_create(
-        [BlacklistedToken(token=token) for token in tokens], ignore_conflicts=True
-    )
-    return len(tokens)
+    return tokens.tokens_revoke(OutstandingToken.objects.filter(user=user))
 
 
 @transaction.atomic
@@ -139,13 +135,19 @@ def user_reactivate(*, user: User) -> User:
     return user
 
 
-@transaction.atomic
-def password_change(*, user: User, old_password: str, new_password: str) -> None:
+def password_change(
+    *, user: User, old_password: str, new_password: str, address: str | None
+) -> None:
     """Change one's own password: the old one must match, the new one pass the validators, and
-    every outstanding refresh token is revoked."""
+    every outstanding refresh token is revoked. Checking the old password is a password check
+    like a sign-in: it counts toward the account's and the address's lock-out (`lockout`), and
+    once either is locked the old password is not checked at all (429)."""
+    lockout.reserve(email=user.email, address=address)
     if not user.check_password(old_password):
         raise ValidationError({"old_password": ["The current password is not correct."]})
-    _validate_password(new_password, user, "new_password")
-    user.set_password(new_password)
-    user.save(update_fields=["password", "updated_at"])
-    refresh_tokens_revoke(user=user)
+    lockout.passed(email=user.email, address=address)
+    with transaction.atomic():
+        _validate_password(new_password, user, "new_password")
+        user.set_password(new_password)
+        user.save(update_fields=["password", "updated_at"])
+        refresh_tokens_revoke(user=user)

@@ -2,18 +2,17 @@ from django.core.exceptions import SuspiciousOperation
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, Throttled
+from rest_framework.exceptions import APIException
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
-from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
-from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
 from api.audit.models import AuditAction
 from api.audit.services import audit_record, client_ip
-from api.auth import lockout, services
+from api.auth import lockout, services, tokens
+from api.auth.exceptions import RefreshTokenReused, TokenRefused
 from api.auth.filters import UserFilter
 from api.auth.models import User
 from api.auth.serializers import (
@@ -21,6 +20,7 @@ from api.auth.serializers import (
     LogoutSerializer,
     NewUserSerializer,
     PasswordChangeSerializer,
+    RefreshTokenSerializer,
     UserSerializer,
 )
 from api.permissions import ReadOnlyUnlessAdmin
@@ -28,58 +28,94 @@ from api.schema import problem
 from api.viewsets import RecordMixin
 
 
+class AuditedPostMixin:
+    """Audits every POST, whatever its outcome, as `audit_action` about `audit_actor`; the view
+    sets either once it knows better (whom a token named, that a sign-in succeeded)."""
+
+    audit_action: str
+
+    def dispatch(self, request, *args, **kwargs):
+        self.audit_actor = None
+        response = super().dispatch(request, *args, **kwargs)
+        if request.method == "POST":
+            actor = self.audited_actor()
+            audit_record(
+                request=self.request,
+                action=self.audit_action,
+                status_code=response.status_code,
+                actor=actor,
+                object_type="user",
+                object_id=actor.pk if actor is not None else "",
+            )
+        return response
+
+    def audited_actor(self) -> User | None:
+        if self.audit_actor is None and self.request.user.is_authenticated:
+            return self.request.user
+        return self.audit_actor
+
+
 @extend_schema_view(post=extend_schema(tags=["auth"], operation_id="auth_login"))
-class LoginView(TokenObtainPairView):
+class LoginView(AuditedPostMixin, TokenObtainPairView):
     """Exchange an email and password for an access token (minutes) and a refresh token.
     Repeated failures for an account or from an address answer 429 for a cool-off period
     (Retry-After says how long). Every attempt is audited."""
 
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "login"
-
-    def _email_tried(self) -> str | None:
-        """The email in the body, if it can be read at all (refusals are audited too)."""
-        try:
-            email = self.request.data.get("email") if isinstance(self.request.data, dict) else None
-        except (APIException, SuspiciousOperation):
-            return None
-        usable = isinstance(email, str) and email.strip() and "\x00" not in email
-        return email.strip().lower() if usable else None
+    audit_action = AuditAction.LOGIN_FAILED
 
     def post(self, request, *args, **kwargs):
-        request.data  # noqa: B018 (a body that cannot be read is refused here, as usual)
-        wait = lockout.retry_after(self._email_tried(), client_ip(request))
-        if wait is not None:
-            raise Throttled(wait=wait, detail="Too many failed sign-ins; try again later.")
-        return super().post(request, *args, **kwargs)
-
-    def dispatch(self, request, *args, **kwargs):
-        response = super().dispatch(request, *args, **kwargs)
-        if request.method == "POST":
-            email = self._email_tried()
-            if response.status_code == 401:
-                lockout.record_failure(email, client_ip(self.request))
-            elif response.status_code == 200:
-                lockout.clear_account(email)
-            audit_record(
-                request=self.request,
-                action=AuditAction.LOGIN
-                if response.status_code == 200
-                else AuditAction.LOGIN_FAILED,
-                status_code=response.status_code,
-                actor=User.objects.filter(email=email).first() if email else None,
-                object_type="user",
-            )
+        address = client_ip(request)
+        try:
+            email = _email_in(request.data)
+        except (APIException, SuspiciousOperation):
+            lockout.reserve(email=None, address=address)  # an unreadable body counts too
+            raise
+        lockout.reserve(email=email, address=address)
+        response = super().post(request, *args, **kwargs)
+        lockout.passed(email=email, address=address)
+        self.audit_action = AuditAction.LOGIN
         return response
+
+    def audited_actor(self) -> User | None:
+        """The account tried, if the body names one (refusals before `post` are audited too)."""
+        try:
+            email = _email_in(self.request.data)
+        except (APIException, SuspiciousOperation):
+            return None
+        return User.objects.filter(email=email).first() if email else None
+
+
+def _email_in(data) -> str | None:
+    email = data.get("email") if isinstance(data, dict) else None
+    usable = isinstance(email, str) and email.strip() and "\x00" not in email
+    return email.strip().lower() if usable else None
 
 
 @extend_schema_view(post=extend_schema(tags=["auth"], operation_id="auth_refresh"))
-class RefreshView(TokenRefreshView):
+class RefreshView(AuditedPostMixin, TokenRefreshView):
     """Exchange a refresh token for a new access token and a new refresh token.
-    The refresh token sent is revoked: each works once."""
+    The refresh token sent is revoked: each works once. One presented again after its use
+    (by anyone, even by a second request racing the first) revokes every token of its sign-in:
+    keep one refresh in flight at a time. Every attempt is audited."""
 
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "login"
+    audit_action = AuditAction.REFRESH
+
+    def post(self, request, *args, **kwargs):
+        # The schema documents simplejwt's TokenRefreshSerializer; the rotation is ours.
+        serializer = RefreshTokenSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            self.audit_actor, pair = tokens.refresh_rotate(raw=serializer.validated_data["refresh"])
+        except TokenRefused as refused:
+            self.audit_actor = refused.user
+            if isinstance(refused, RefreshTokenReused):
+                self.audit_action = AuditAction.REFRESH_REUSED
+            raise
+        return Response(pair)
 
 
 @extend_schema_view(
@@ -87,13 +123,14 @@ class RefreshView(TokenRefreshView):
         tags=["auth"], operation_id="auth_logout", request=LogoutSerializer, responses={204: None}
     )
 )
-class LogoutView(APIView):
-    """Revoke a refresh token. Works with an expired access token, so a client can always
-    sign out."""
+class LogoutView(AuditedPostMixin, APIView):
+    """Sign out: revoke the refresh token given and every token of its sign-in. Works with an
+    expired access token, so a client can always sign out. Every attempt is audited."""
 
     authentication_classes = []
     permission_classes = [AllowAny]
     www_authenticate_realm = "api"
+    audit_action = AuditAction.LOGOUT
 
     def get_authenticate_header(self, request):
         return f'Bearer realm="{self.www_authenticate_realm}"'
@@ -102,9 +139,12 @@ class LogoutView(APIView):
         serializer = LogoutSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            RefreshToken(serializer.validated_data["refresh"]).blacklist()
-        except TokenError as error:
-            raise InvalidToken(str(error)) from error
+            self.audit_actor = tokens.session_end(raw=serializer.validated_data["refresh"])
+        except TokenRefused as refused:
+            self.audit_actor = refused.user
+            if isinstance(refused, RefreshTokenReused):
+                self.audit_action = AuditAction.REFRESH_REUSED
+            raise
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -126,13 +166,21 @@ class MeView(APIView):
         responses={204: None},
     )
 )
-class PasswordChangeView(APIView):
-    """Change your own password. Every refresh token you hold is revoked: sign in again."""
+class PasswordChangeView(AuditedPostMixin, APIView):
+    """Change your own password. Every refresh token you hold is revoked: sign in again.
+    A wrong current password counts as a failed sign-in for your account: after too many, this
+    answers 429 for a cool-off period (Retry-After says how long). Every attempt is audited."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
+    audit_action = AuditAction.PASSWORD_CHANGE
 
     def post(self, request):
         serializer = PasswordChangeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.password_change(user=request.user, **serializer.validated_data)
+        services.password_change(
+            user=request.user, address=client_ip(request), **serializer.validated_data
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -101,7 +101,9 @@ class AuditedViewMixin:
         return self.kwargs.get("pk") or self._created(response).get("id")
 
     def _client_of(self, record):
-        return record.pk if self.audit_object_type == "client" else record.client_id
+        if self.audit_object_type == "client":
+            return record.pk
+        return getattr(record, "client_id", None)  # staff records belong to no client
 
     def _audit_client_ids(self, response) -> list:
         """The clients whose data the response holds or the request changed; none if refused

@@ -9,6 +9,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
+from api.audit.mixins import AuditedViewMixin
 from api.audit.models import AuditAction
 from api.audit.services import audit_record, client_ip
 from api.auth import lockout, services, tokens
@@ -192,6 +193,7 @@ class PasswordChangeView(AuditedPostMixin, APIView):
     reactivate=extend_schema(request=None, responses={200: UserSerializer}),
 )
 class UserViewSet(
+    AuditedViewMixin,
     RecordMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -200,8 +202,11 @@ class UserViewSet(
     viewsets.GenericViewSet,
 ):
     """Staff of your practice. Everyone may list colleagues (for care-team pickers); only
-    admins create, change, deactivate and reactivate. Nobody is ever deleted."""
+    admins create, change, deactivate and reactivate. Nobody is ever deleted. Every change is
+    audited (reads of the staff list are not: it holds no client data)."""
 
+    audit_object_type = "user"
+    audit_reads = False
     queryset = User.objects.all()
     serializer_class = UserSerializer
     permission_classes = [IsAuthenticated, ReadOnlyUnlessAdmin]

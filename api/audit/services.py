@@ -32,27 +32,10 @@ def _canonical_id(value) -> uuid.UUID | None:
     return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
 
-def audit_record(
-    *,
-    request,
-    action: str,
-    status_code: int,
-    actor=None,
-    object_type: str = "",
-    object_id=None,
-    client_id=None,
-) -> AuditEvent:
-    """One event for one request. The actor defaults to the authenticated user."""
-    (event,) = audit_records(
-        request=request,
-        action=action,
-        status_code=status_code,
-        actor=actor,
-        object_type=object_type,
-        object_id=object_id,
-        client_ids=[client_id],
-    )
-    return event
+def audit_record(*, client_id=None, **event) -> AuditEvent:
+    """One event for one request, about one client or none; as `audit_records`."""
+    (recorded,) = audit_records(client_ids=[client_id], **event)
+    return recorded
 
 
 def audit_records(

@@ -1,10 +1,17 @@
-"""OpenAPI generation: every operation documents its problem responses."""
+"""OpenAPI generation: every operation documents its summary, the headers it honours and
+sends, and its problem responses."""
 
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.plumbing import force_instance, get_doc, is_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny, IsAuthenticated
 
+from api.concurrency import ConditionalWriteMixin
+from api.idempotency import HEADER as IDEMPOTENCY_KEY
+from api.idempotency import REPLAYED_HEADER, IdempotencyMixin
+from api.middleware import REQUEST_ID_HEADER
 from api.problems import PROBLEM_MEDIA_TYPE
 
 PROBLEM_DESCRIPTIONS = {
@@ -21,6 +28,7 @@ PROBLEM_DESCRIPTIONS = {
     412: "The record changed since the ETag given in If-Match.",
     413: "The request body is too large.",
     415: "The request body must be application/json.",
+    422: "This Idempotency-Key was used with a different request body.",
     429: "Too many requests; retry after the number of seconds in Retry-After.",
     503: "Temporarily unavailable (the database cannot be reached); retry shortly.",
 }
@@ -53,8 +61,66 @@ def problem(status: int, description: str | None = None) -> dict:
     }
 
 
+STANDARD_SUMMARIES = {
+    "list": "List {plural}",
+    "create": "Create {article} {singular}",
+    "retrieve": "Read {article} {singular}",
+    "update": "Replace {article} {singular}",
+    "partial_update": "Change {article} {singular}",
+    "destroy": "Delete {article} {singular}",
+}
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description=(
+        "The ETag you last read: the write happens only if the record is unchanged (412 "
+        "otherwise). Without it the write is unconditional."
+    ),
+)
+IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
+    IDEMPOTENCY_KEY,
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    pattern=r"^[!-~]{1,255}$",
+    description=(
+        "1 to 255 visible ASCII characters, new for each intended write. A retry with the "
+        "same key and body within 24 hours replays the first response and changes nothing; "
+        "the same key with another body is a 422."
+    ),
+)
+
+
+def response_header(name: str, description: str, statuses: list[int] | bool = True):
+    return OpenApiParameter(
+        name,
+        OpenApiTypes.STR,
+        OpenApiParameter.HEADER,
+        description=description,
+        response=statuses,
+    )
+
+
+REQUEST_ID = response_header(
+    REQUEST_ID_HEADER,
+    "This request's id, as in the server's logs and audit trail (yours if you sent a valid one).",
+)
+RETRY_AFTER = response_header("Retry-After", "Seconds to wait before trying again.", [429])
+REPLAYED = response_header(
+    REPLAYED_HEADER, "`true` when this is the kept response of an earlier request with this key."
+)
+ETAG_DESCRIPTION = "The record's version: send it back in If-Match to write only over it."
+
+
+def first_sentence(text: str) -> str:
+    sentence = " ".join(text.split()).split(". ")[0].split("; ")[0]
+    return sentence.rstrip(".")
+
+
 class ProblemAutoSchema(AutoSchema):
-    """Adds the problem responses any operation can give, from what the view declares."""
+    """Adds to every operation a summary, the headers it honours and sends, and the problem
+    responses it can give, from what the view declares."""
 
     STANDARD_ACTIONS = frozenset(
         {"list", "retrieve", "create", "update", "partial_update", "destroy", None}
@@ -66,6 +132,42 @@ class ProblemAutoSchema(AutoSchema):
         if getattr(self.view, "action", None) not in self.STANDARD_ACTIONS:
             operation_id = operation_id.rsplit("_", 1)[0]
         return operation_id
+
+    def get_summary(self) -> str | None:
+        """Standard actions are named after their model (`List sessions`); any other
+        operation by the first clause of its own docstring, unless it declares a summary."""
+        action = getattr(self.view, "action", None)
+        model = getattr(getattr(self.view, "queryset", None), "model", None)
+        if action in STANDARD_SUMMARIES and model is not None:
+            singular = str(model._meta.verbose_name)
+            return STANDARD_SUMMARIES[action].format(
+                plural=model._meta.verbose_name_plural,
+                singular=singular,
+                article="an" if singular[0] in "aeio" else "a",
+            )
+        own_doc = get_doc(getattr(self.view, action or self.method.lower(), None))
+        return first_sentence(own_doc or get_doc(type(self.view)))
+
+    def get_override_parameters(self):
+        parameters = [*super().get_override_parameters(), REQUEST_ID]
+        if self._honours_if_match():
+            parameters.append(IF_MATCH)
+        if self._honours_idempotency_key():
+            parameters += [IDEMPOTENCY_KEY_PARAMETER, REPLAYED]
+        if self.view.get_throttles():
+            parameters.append(RETRY_AFTER)
+        return parameters
+
+    def _honours_if_match(self) -> bool:
+        """ConditionalWriteMixin checks If-Match on every write to one record."""
+        return (
+            isinstance(self.view, ConditionalWriteMixin)
+            and self.method in ("PUT", "PATCH", "DELETE", "POST")
+            and "{" in self.path
+        )
+
+    def _honours_idempotency_key(self) -> bool:
+        return isinstance(self.view, IdempotencyMixin) and self.method == "POST"
 
     def _may_forbid(self) -> bool:
         """Writes may be refused by role or by read-only access; reads by special permissions."""
@@ -89,8 +191,14 @@ class ProblemAutoSchema(AutoSchema):
             statuses.append(403)
         if "{" in self.path:
             statuses.append(404)
+        if self._honours_idempotency_key():
+            statuses.append(409)
+        if self._honours_if_match():
+            statuses.append(412)
         if has_body:
-            statuses.append(415)
+            statuses += [413, 415]
+        if self._honours_idempotency_key():
+            statuses.append(422)
         if self.view.get_throttles():
             statuses.append(429)
         return statuses
@@ -115,36 +223,44 @@ class ProblemAutoSchema(AutoSchema):
                     str(status),
                     media_types=[PROBLEM_MEDIA_TYPE],
                 )
+            elif status == 409 and self._honours_idempotency_key():
+                responses["409"]["description"] += (
+                    " Or a request with this Idempotency-Key is still being processed."
+                )
         return dict(sorted(responses.items()))
 
+    def _get_response_for_code(
+        self, serializer, status_code, media_types=None, direction="response"
+    ):
+        response = super()._get_response_for_code(serializer, status_code, media_types, direction)
+        if self._carries_etag(serializer, status_code):
+            response.setdefault("headers", {})["ETag"] = {
+                "schema": {"type": "string"},
+                "description": ETAG_DESCRIPTION,
+            }
+        return response
+
+    def _carries_etag(self, serializer, status_code) -> bool:
+        """ConditionalWriteMixin tags every successful response holding one record."""
+        if isinstance(serializer, OpenApiResponse):
+            serializer = serializer.response
+        serializer = force_instance(serializer)
+        return (
+            isinstance(self.view, ConditionalWriteMixin)
+            and str(status_code).startswith("2")
+            and is_serializer(serializer)
+            and not self._is_list_view(serializer)
+            and {"id", "updated_at"} <= set(getattr(serializer, "fields", {}))
+        )
+
     def _map_basic_serializer(self, serializer, direction):
-        """Fields a serializer omits for some callers (`clinical_fields`, hidden from admins)
-        are documented as optional in responses."""
+        """In responses every field is present, so required, except those a serializer leaves
+        out for some callers (`response_optional_fields`, e.g. clinical fields for admins)."""
         schema = super()._map_basic_serializer(serializer, direction)
-        omitted = getattr(serializer, "clinical_fields", ())
-        if direction == "response" and omitted and "required" in schema:
-            schema["required"] = [name for name in schema["required"] if name not in omitted]
+        if direction == "response":
+            omitted = getattr(serializer, "response_optional_fields", ())
+            required = [name for name in schema["properties"] if name not in omitted]
+            schema.pop("required", None)
+            if required:
+                schema["required"] = required
         return schema
-
-
-def add_links(result, generator, request, public):
-    """OpenAPI links from each create to the operations on what it created, so generated
-    clients and stateful testers can follow `id` from one call to the next."""
-    paths = result.get("paths", {})
-    for path, operations in paths.items():
-        created = operations.get("post", {}).get("responses", {}).get("201")
-        if created is None:
-            continue
-        links = {}
-        for detail_path, detail_operations in paths.items():
-            if not detail_path.startswith(path + "{id}/"):
-                continue
-            for operation in detail_operations.values():
-                operation_id = operation["operationId"]
-                links[operation_id] = {
-                    "operationId": operation_id,
-                    "parameters": {"id": "$response.body#/id"},
-                }
-        if links:
-            created["links"] = dict(sorted(links.items()))
-    return result

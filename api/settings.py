@@ -240,7 +240,10 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "api.schema.add_links",
+        "api.schema_hooks.add_links",
+        "api.schema_hooks.inline_polymorphic_fields",
+        "api.schema_hooks.request_defaults_in_descriptions",
+        "api.schema_hooks.pagination_pages",
     ],
 }
 

@@ -22,8 +22,9 @@ from assessments.serializers import (
 
 @extend_schema(tags=["assessments"])
 @extend_schema_view(
-    list=extend_schema(operation_id="instruments_list"),
+    list=extend_schema(operation_id="instruments_list", summary="List the instruments"),
     retrieve=extend_schema(
+        summary="Read an instrument",
         operation_id="instruments_retrieve",
         parameters=[OpenApiParameter("code", str, OpenApiParameter.PATH, enum=list(INSTRUMENTS))],
     ),

@@ -69,6 +69,7 @@ class ClientSerializer(serializers.ModelSerializer):
     )
 
     clinical_fields = ("presenting_roots", "sessions_count", "last_session_at", "open_risk_flags")
+    response_optional_fields = clinical_fields
 
     class Meta:
         model = Client

@@ -24,7 +24,7 @@ from sessions.homework.serializers import HomeworkAdherenceSerializer
 @extend_schema_view(
     destroy=extend_schema(responses={204: None, **problem(409)}),
     homework_summary=extend_schema(responses=HomeworkAdherenceSerializer),
-    progress=extend_schema(responses=ProgressSerializer),
+    progress=extend_schema(summary="Read a client's progress", responses=ProgressSerializer),
 )
 class ClientViewSet(ClientRecordMixin, viewsets.ModelViewSet):
     """Clients of the practice that you may see: your own caseload (primary clinician or care

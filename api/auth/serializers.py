@@ -29,6 +29,7 @@ class UserSerializer(serializers.ModelSerializer):
     supervisor = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.none(), allow_null=True, required=False
     )
+    response_optional_fields = ("email",)
 
     class Meta:
         model = User

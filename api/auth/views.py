@@ -56,7 +56,7 @@ class AuditedPostMixin:
         return self.audit_actor
 
 
-@extend_schema_view(post=extend_schema(tags=["auth"], operation_id="auth_login"))
+@extend_schema_view(post=extend_schema(tags=["auth"], operation_id="auth_login", summary="Sign in"))
 class LoginView(AuditedPostMixin, TokenObtainPairView):
     """Exchange an email and password for an access token (minutes) and a refresh token.
     Repeated failures for an account or from an address answer 429 for a cool-off period
@@ -94,7 +94,9 @@ def _email_in(data) -> str | None:
     return email.strip().lower() if usable else None
 
 
-@extend_schema_view(post=extend_schema(tags=["auth"], operation_id="auth_refresh"))
+@extend_schema_view(
+    post=extend_schema(tags=["auth"], operation_id="auth_refresh", summary="Refresh the tokens")
+)
 class RefreshView(AuditedPostMixin, TokenRefreshView):
     """Exchange a refresh token for a new access token and a new refresh token.
     The refresh token sent is revoked: each works once. One presented again after its use

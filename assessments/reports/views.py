@@ -61,6 +61,7 @@ def _stream_csv(lines, filename: str) -> StreamingHttpResponse:
 
 
 CLIENT_REPORT_SCHEMA = extend_schema(
+    summary="Download a client's progress report",
     tags=["reports"],
     operation_id="clients_report",
     parameters=[
@@ -135,6 +136,7 @@ class OutcomeFilter(ClientFilter):
 
 @extend_schema_view(
     get=extend_schema(
+        summary="Download the outcomes of your caseload (CSV)",
         tags=["reports"],
         operation_id="reports_outcomes",
         parameters=[

@@ -1,0 +1,231 @@
+"""The schema says exactly what the server does: typed unions, the headers each operation
+honours and sends, and which response fields are always there. Checked against real responses
+of the demo practice, as a front-end developer's generated client would meet them."""
+
+import re
+
+import pytest
+import yaml
+from django.core.management import call_command
+from rest_framework.test import APIClient
+
+from api.auth.models import User
+from tests.api.test_schema import SNAPSHOT
+
+DEMO = "@demo.rootwise.test"
+WRITES = ("put", "patch", "delete", "post")
+
+
+@pytest.fixture(scope="module")
+def schema() -> dict:
+    return yaml.safe_load(SNAPSHOT.read_text())
+
+
+def operations(schema: dict):
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            yield path, method, operation
+
+
+def header_parameters(operation: dict) -> set[str]:
+    return {p["name"] for p in operation.get("parameters", ()) if p["in"] == "header"}
+
+
+def resolve(schema: dict, node: dict) -> tuple[str | None, dict]:
+    if "$ref" in node:
+        name = node["$ref"].rsplit("/", 1)[-1]
+        return name, schema["components"]["schemas"][name]
+    if len(node.get("allOf", ())) == 1:
+        return resolve(schema, node["allOf"][0])
+    return None, node
+
+
+# ---- The demo practice, read and written through the API ----------------------------------
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo", even_without_debug=True, verbosity=0)
+
+
+def signed_in(role: str) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(User.objects.get(email=role + DEMO))
+    return client
+
+
+def first_id(client: APIClient, list_path: str) -> str:
+    return client.get(list_path).json()["results"][0]["id"]
+
+
+def concrete(client: APIClient, path: str) -> str:
+    """`path` with `{id}` (or `{code}`) replaced by a record the caller sees."""
+    if "{code}" in path:
+        return path.replace("{code}", "phq9")
+    if "{id}" not in path:
+        return path
+    return path.replace("{id}", first_id(client, path.split("{id}")[0]))
+
+
+# ---- Item 2: the note and every other union field --------------------------------------------
+
+
+def test_the_session_note_is_a_nullable_union_tagged_by_format(schema):
+    components = schema["components"]["schemas"]
+    for name in ("Session", "SessionRequest", "PatchedSessionRequest"):
+        note = components[name]["properties"]["note"]
+        members = [member["$ref"].rsplit("/", 1)[-1] for member in note["oneOf"]]
+        suffix = name.removeprefix("Patched").removeprefix("Session")
+        assert members == [f"{kind}Note{suffix}" for kind in ("Dap", "Soap", "Birp", "Narrative")]
+        assert note["nullable"] is True
+        assert note["discriminator"]["propertyName"] == "format"
+        assert set(note["discriminator"]["mapping"]) == {"dap", "soap", "birp", "narrative"}
+        assert "allOf" not in note
+
+
+def test_no_field_wraps_a_union_in_allof(schema):
+    """openapi-typescript turns `allOf: [Union]` into `Omit<Union, tag>`: untyped."""
+    components = schema["components"]["schemas"]
+    unions = {name for name, component in components.items() if "oneOf" in component}
+    for name, component in components.items():
+        for field_name, field in component.get("properties", {}).items():
+            wrapped = [
+                member.get("$ref", "").rsplit("/", 1)[-1] for member in field.get("allOf", ())
+            ]
+            assert not unions & set(wrapped), f"{name}.{field_name} wraps a union"
+
+
+# ---- Item 3: headers, from what the server really does ---------------------------------------
+
+
+def acting_role(path: str) -> str:
+    return "admin" if path.startswith("/api/v1/users/") else "clinician"
+
+
+def test_every_write_that_honours_if_match_declares_it_with_its_412(schema, demo):
+    """A stale If-Match is refused with 412 exactly where the schema declares If-Match."""
+    checked = 0
+    for path, method, operation in operations(schema):
+        if method not in WRITES or "{id}" not in path:
+            continue
+        client = signed_in(acting_role(path))
+        url = concrete(client, path)
+        response = getattr(client, method)(url, {}, format="json", HTTP_IF_MATCH='"stale"')
+        declared = "If-Match" in header_parameters(operation)
+        assert (response.status_code == 412) == declared, (method, path, response.status_code)
+        if declared:
+            assert "412" in operation["responses"]
+            checked += 1
+    assert checked >= 20
+
+
+def test_every_post_that_honours_idempotency_key_declares_it_with_its_problems(schema, demo):
+    """A malformed Idempotency-Key is a 400 naming it exactly where the schema declares it."""
+    checked = 0
+    for path, method, operation in operations(schema):
+        if method != "post":
+            continue
+        client = signed_in(acting_role(path))
+        url = concrete(client, path)
+        response = client.post(url, {}, format="json", HTTP_IDEMPOTENCY_KEY="x" * 300)
+        fields = {error["field"] for error in response.json().get("errors", ())}
+        declared = "Idempotency-Key" in header_parameters(operation)
+        assert ("Idempotency-Key" in fields) == declared, (path, response.status_code)
+        if declared:
+            assert {"409", "422"} <= set(operation["responses"]), path
+            for code, response_doc in operation["responses"].items():
+                assert "Idempotent-Replayed" in response_doc.get("headers", {}), (path, code)
+            checked += 1
+    assert checked >= 15
+
+
+def test_etag_is_declared_on_exactly_the_responses_that_carry_one(schema, demo):
+    for path, method, operation in operations(schema):
+        if method != "get" or path.startswith("/api/v1/audit-events/") or "report" in path:
+            continue
+        client = signed_in(acting_role(path))
+        response = client.get(concrete(client, path))
+        assert response.status_code == 200, path
+        declared = "ETag" in operation["responses"]["200"].get("headers", {})
+        assert response.has_header("ETag") == declared, path
+
+
+def test_every_response_declares_its_request_id_and_throttles_their_retry_after(schema):
+    for path, method, operation in operations(schema):
+        for code, response in operation["responses"].items():
+            assert "X-Request-ID" in response.get("headers", {}), (method, path, code)
+        if "429" in operation["responses"]:
+            assert "Retry-After" in operation["responses"]["429"]["headers"], path
+        if method in ("post", "put", "patch"):
+            assert "413" in operation["responses"], (method, path)
+
+
+# ---- Item 4: required means always present ---------------------------------------------------
+
+
+def record_keys(schema: dict, node: dict, value, seen: dict) -> None:
+    """Walk `value` along its schema, noting the keys of each component object met."""
+    name, node = resolve(schema, node)
+    if value is None:
+        return
+    if "discriminator" in node:
+        tag = node["discriminator"]["propertyName"]
+        record_keys(schema, {"$ref": node["discriminator"]["mapping"][value[tag]]}, value, seen)
+        return
+    if node.get("type") == "array":
+        for item in value:
+            record_keys(schema, node["items"], item, seen)
+        return
+    if "properties" in node and isinstance(value, dict):
+        if name is not None:
+            seen.setdefault(name, []).append(set(value))
+        for key, item in value.items():
+            if key in node["properties"]:
+                record_keys(schema, node["properties"][key], item, seen)
+
+
+def json_schema_of(operation: dict, status: int) -> dict | None:
+    content = operation["responses"].get(str(status), {}).get("content", {})
+    return content.get("application/json", {}).get("schema")
+
+
+def test_required_response_fields_are_exactly_those_always_present(schema, demo):
+    seen: dict[str, list[set]] = {}
+    for role in ("clinician", "supervisor", "admin"):
+        client = signed_in(role)
+        for path, method, operation in operations(schema):
+            if method != "get" or "report" in path:
+                continue
+            try:
+                url = concrete(client, path)
+            except (IndexError, KeyError):
+                continue  # nothing of that kind visible to this role
+            response = client.get(url)
+            body_schema = json_schema_of(operation, response.status_code)
+            if body_schema is not None and response.status_code == 200:
+                record_keys(schema, body_schema, response.json(), seen)
+    components = schema["components"]["schemas"]
+    assert {"Session", "Client", "Homework", "Assessment", "RiskFlag", "User"} <= set(seen)
+    for name, payloads in seen.items():
+        always = set.intersection(*payloads)
+        assert always == set(components[name].get("required", ())), name
+
+
+def test_request_fields_with_server_defaults_stay_optional(schema):
+    components = schema["components"]["schemas"]
+    completion = components["HomeworkCompletionRequest"]
+    assert "outcome_note" not in completion.get("required", ())
+    for name, component in components.items():
+        if name.endswith("Request"):
+            for field_name, field in component.get("properties", {}).items():
+                assert "default" not in field, f"{name}.{field_name}"
+
+
+# ---- Item 9: summaries ------------------------------------------------------------------------
+
+
+def test_every_operation_has_a_one_line_summary(schema):
+    for path, method, operation in operations(schema):
+        summary = operation.get("summary", "")
+        assert summary, (method, path)
+        assert len(summary) <= 80 and not re.search(r"\s{2,}|\n", summary), summary

@@ -27,6 +27,27 @@ FLAG_CHOICES = [("risk", "Risk: an answer that needs a clinician's attention")]
 MOST_ITEMS = max(len(instrument.items) for instrument in INSTRUMENTS.values())
 
 
+def numbered(errors: dict) -> dict:
+    """Errors by item index, each message naming its item as a clinician counts (from 1)."""
+    return {
+        index: [
+            serializers.ErrorDetail(f"Item {index + 1}: {message}", getattr(message, "code", None))
+            for message in messages
+        ]
+        for index, messages in errors.items()
+    }
+
+
+class AnswersField(BoundedListField):
+    """One answer per item: an item's error keeps its index as `field` and says its number."""
+
+    def run_child_validation(self, data):
+        try:
+            return super().run_child_validation(data)
+        except serializers.ValidationError as error:
+            raise serializers.ValidationError(numbered(error.detail)) from error
+
+
 class StrictIntegerField(serializers.IntegerField):
     """An integer, and only an integer: no strings, decimals or booleans."""
 
@@ -44,7 +65,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
         queryset=Session.objects.none(), required=False, allow_null=True
     )
     instrument = serializers.ChoiceField(choices=INSTRUMENT_CHOICES)
-    responses = BoundedListField(
+    responses = AnswersField(
         child=StrictIntegerField(),
         max_length=MOST_ITEMS,
         help_text="One answer (an option value) per item, in item order.",
@@ -110,7 +131,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
             if None in errors:
                 raise serializers.ValidationError({"responses": [errors[None]]})
             raise serializers.ValidationError(
-                {"responses": {index: [message] for index, message in errors.items()}}
+                {"responses": numbered({index: [message] for index, message in errors.items()})}
             )
         session = attrs.get("session")
         if session is not None and session.client_id != attrs["client"].pk:

@@ -88,7 +88,8 @@ class NoteField(serializers.Field):
             raise serializers.ValidationError("A note is an object with a format and its sections.")
         note_format = data.get("format")
         if note_format is None:
-            raise serializers.ValidationError({"format": ["This field is required."]})
+            required = serializers.ErrorDetail("This field is required.", code="required")
+            raise serializers.ValidationError({"format": [required]})
         if not isinstance(note_format, str) or note_format not in NOTE_SERIALIZERS:
             choices = ", ".join(NOTE_SERIALIZERS)
             raise serializers.ValidationError({"format": [f"Choose one of: {choices}."]})

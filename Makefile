@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint schema bench clean
+.PHONY: install run test lint schema clients bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ test: lint
 schema: install
 	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file docs/openapi.yaml
 
+# The generated Python and TypeScript clients' workflows against a live server (part of `test`;
+# the TypeScript one installs tests/typescript/package-lock.json with `npm ci` on first use).
+clients: install
+	$(BIN)/pytest tests/api/test_python_client.py tests/typescript
+
 # Benchmarks print figures (recorded in docs/performance.md); they are never part of `make test`.
 # The HTTP benchmarks need wrk and PostgreSQL (BENCH_DATABASE_URL); BENCH_SCALE=full for 20,000
 # clients; the open-loop soak lasts BENCH_SOAK_SECONDS (300). See docs/performance.md.
@@ -45,4 +50,5 @@ bench: install
 	$(BIN)/python -m tests.benchmarks.open_loop
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
+	rm -rf tests/typescript/node_modules tests/typescript/generated tests/typescript/build

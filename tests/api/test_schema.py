@@ -1,11 +1,6 @@
-"""The OpenAPI schema is a contract: valid, unchanged unless on purpose, and usable by a
-generated client."""
+"""The OpenAPI schema is a contract: valid and unchanged unless on purpose. The clients
+generated from it are tested in test_python_client.py and tests/typescript/."""
 
-import importlib
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,10 +8,7 @@ import yaml
 from django.conf import settings
 from django.core.management import call_command
 
-from tests.factories import TEST_PASSWORD, UserFactory
-
 SNAPSHOT = Path(settings.BASE_DIR) / "docs" / "openapi.yaml"
-CLIENT_CONFIG = Path(settings.BASE_DIR) / "docs" / "openapi-client-config.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -92,58 +84,3 @@ def test_schema_and_docs_are_public_and_load_nothing_from_outside(api_client, db
         html = response.content.decode()
         assert "https://" not in html and "http://" not in html.replace('"http"', "")
         assert "/static/drf_spectacular_sidecar/" in html
-
-
-@pytest.fixture(scope="module")
-def generated_client(schema_file, tmp_path_factory):
-    generator = shutil.which("openapi-python-client", path=os.path.dirname(sys.executable))
-    if generator is None:
-        pytest.skip("openapi-python-client is not installed: `pip install -e '.[dev]'`")
-    out = tmp_path_factory.mktemp("client")
-    env = {**os.environ, "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"]}
-    result = subprocess.run(  # noqa: S603
-        [
-            generator,
-            "generate",
-            *("--path", str(schema_file), "--meta", "none", "--fail-on-warning"),
-            *("--config", str(CLIENT_CONFIG)),
-            *("--output-path", str(out / "rootwise_client")),
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
-    output = result.stdout + result.stderr
-    assert result.returncode == 0, output
-    assert "warning" not in output.lower(), output
-    sys.path.insert(0, str(out))
-    try:
-        yield importlib.import_module("rootwise_client")
-    finally:
-        sys.path.remove(str(out))
-
-
-@pytest.mark.django_db(transaction=True)
-def test_generated_client_signs_in_and_reads_the_current_user(generated_client, live_server):
-    from rootwise_client.api.auth import auth_login, auth_me
-    from rootwise_client.api.vocabulary import roots_list
-    from rootwise_client.models import CurrentUser, Problem, TokenObtainPairRequest
-
-    user = UserFactory()
-    anonymous = generated_client.Client(base_url=live_server.url)
-
-    refused = auth_login.sync(
-        client=anonymous, body=TokenObtainPairRequest(email=user.email, password="wrong")
-    )
-    assert isinstance(refused, Problem) and refused.status == 401
-
-    tokens = auth_login.sync(
-        client=anonymous, body=TokenObtainPairRequest(email=user.email, password=TEST_PASSWORD)
-    )
-    signed_in = generated_client.AuthenticatedClient(base_url=live_server.url, token=tokens.access)
-    me = auth_me.sync(client=signed_in)
-    assert isinstance(me, CurrentUser)
-    assert (str(me.id), me.email, me.role.value) == (str(user.id), user.email, "clinician")
-    roots = roots_list.sync(client=signed_in)
-    assert [root.code.value for root in roots][:2] == ["early_childhood", "social_comparison"]

@@ -22,6 +22,17 @@ SEVERITY_CHOICES = [
     ("normal", "Normal"),
     ("high", "High"),
 ]
+# One record type with one severity enum, rather than a union on `instrument`: an assessment
+# list mixes instruments, and a union would make every client narrow each row before reading
+# any field; the bands of each instrument are served at /instruments/ and named here.
+SEVERITY_HELP = (
+    "The total's band, one of the instrument's own: "
+    + "; ".join(
+        f"{code}: " + (", ".join(band.code for band in instrument.bands) or "none (null)")
+        for code, instrument in INSTRUMENTS.items()
+    )
+    + ". Each instrument's bands, with their score ranges, are at /api/v1/instruments/."
+)
 DIRECTION_CHOICES = [(direction.value, direction.value) for direction in Direction]
 FLAG_CHOICES = [("risk", "Risk: an answer that needs a clinician's attention")]
 MOST_ITEMS = max(len(instrument.items) for instrument in INSTRUMENTS.values())
@@ -71,7 +82,11 @@ class AssessmentSerializer(serializers.ModelSerializer):
         help_text="One answer (an option value) per item, in item order.",
     )
     severity = serializers.ChoiceField(
-        choices=SEVERITY_CHOICES, read_only=True, allow_null=True, source="severity_or_none"
+        choices=SEVERITY_CHOICES,
+        read_only=True,
+        allow_null=True,
+        source="severity_or_none",
+        help_text=SEVERITY_HELP,
     )
     subscores = serializers.DictField(
         child=serializers.IntegerField(), read_only=True, help_text="roots5: item values by root."

@@ -5,6 +5,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api.access import clinical_access
+from api.examples import EXAMPLE_CLIENT_ID, request_example
 from api.schema import problem
 from api.viewsets import ClientRecordMixin
 from assessments import services
@@ -49,6 +50,21 @@ class InstrumentViewSet(viewsets.ViewSet):
 
 @extend_schema(tags=["assessments"])
 @extend_schema_view(
+    create=extend_schema(
+        examples=[
+            request_example(
+                "A PHQ-9",
+                "A PHQ-9 the client completed: nine answers, from 0 to 3",
+                {
+                    "client": EXAMPLE_CLIENT_ID,
+                    "instrument": "phq9",
+                    "administered_on": "2026-03-02",
+                    "source": "self_report",
+                    "responses": [1, 2, 1, 1, 0, 2, 1, 1, 0],
+                },
+            )
+        ]
+    ),
     void=extend_schema(
         request=VoidSerializer,
         responses={200: AssessmentSerializer, **problem(409, "Already void.")},

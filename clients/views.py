@@ -7,6 +7,7 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from api.access import client_access, clinical_client_or_404, require_write
+from api.examples import request_example
 from api.schema import problem
 from api.viewsets import ClientRecordMixin
 from assessments.progress import client_progress
@@ -22,6 +23,27 @@ from sessions.homework.serializers import HomeworkAdherenceSerializer
 
 @extend_schema(tags=["clients"])
 @extend_schema_view(
+    create=extend_schema(
+        examples=[
+            request_example(
+                "A new client",
+                "A client at intake, with the root of insecurity that presents first",
+                {
+                    "given_name": "Ethan",
+                    "family_name": "Walsh",
+                    "date_of_birth": "1996-04-12",
+                    "presenting_roots": [
+                        {
+                            "root": "early_childhood",
+                            "severity": 4,
+                            "is_primary": True,
+                            "note": "Achievements seldom acknowledged by his parents.",
+                        }
+                    ],
+                },
+            )
+        ]
+    ),
     destroy=extend_schema(responses={204: None, **problem(409)}),
     homework_summary=extend_schema(responses=HomeworkAdherenceSerializer),
     progress=extend_schema(summary="Read a client's progress", responses=ProgressSerializer),

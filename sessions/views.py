@@ -4,6 +4,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api.access import clinical_access
+from api.examples import EXAMPLE_CLIENT_ID, request_example
 from api.schema import problem
 from api.viewsets import ClientRecordMixin
 from sessions import services
@@ -13,10 +14,31 @@ from sessions.selectors import sessions_for_reading
 from sessions.serializers import AddendumSerializer, SessionSerializer
 
 LOCKED = problem(409, "The note is signed and locked.")
+A_SESSION_WITH_A_DAP_NOTE = request_example(
+    "A session with a DAP note",
+    "A completed 50-minute individual session, with a DAP note and the roots it addressed",
+    {
+        "client": EXAMPLE_CLIENT_ID,
+        "starts_at": "2026-03-02T10:00:00Z",
+        "duration_minutes": 50,
+        "modality": "in_person",
+        "kind": "individual",
+        "status": "completed",
+        "roots_addressed": ["early_childhood", "past_failures"],
+        "risk_level": "none",
+        "note": {
+            "format": "dap",
+            "data": "Client described his parents rarely acknowledging school achievements.",
+            "assessment": "Self-worth tied to recognition; doubts his abilities at work.",
+            "plan": "Thought record for a week; revisit the evidence next session.",
+        },
+    },
+)
 
 
 @extend_schema(tags=["sessions"])
 @extend_schema_view(
+    create=extend_schema(examples=[A_SESSION_WITH_A_DAP_NOTE]),
     update=extend_schema(responses={200: SessionSerializer, **LOCKED}),
     partial_update=extend_schema(responses={200: SessionSerializer, **LOCKED}),
     destroy=extend_schema(responses={204: None, **LOCKED}),

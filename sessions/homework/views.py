@@ -6,6 +6,7 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from api.access import ScopedViewSetMixin, clinical_access, require_write
+from api.examples import EXAMPLE_CLIENT_ID, request_example
 from api.exceptions import Conflict
 from api.schema import problem
 from api.viewsets import ClientRecordMixin, RecordMixin
@@ -29,6 +30,23 @@ def _closing(serializer_class):
 
 @extend_schema(tags=["homework"])
 @extend_schema_view(
+    create=extend_schema(
+        examples=[
+            request_example(
+                "Homework from a strategy",
+                "A week of self-reflection aimed at past failures",
+                {
+                    "client": EXAMPLE_CLIENT_ID,
+                    "strategy": "self_reflection",
+                    "title": "Evening thought record",
+                    "instructions": "Each evening, note one setback and what it says about you.",
+                    "target_roots": ["past_failures"],
+                    "assigned_on": "2026-03-02",
+                    "due_on": "2026-03-09",
+                },
+            )
+        ]
+    ),
     update=extend_schema(responses={200: HomeworkSerializer, **CLOSED}),
     partial_update=extend_schema(responses={200: HomeworkSerializer, **CLOSED}),
     complete=_closing(HomeworkCompletionSerializer),

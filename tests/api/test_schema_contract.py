@@ -229,3 +229,17 @@ def test_every_operation_has_a_one_line_summary(schema):
         summary = operation.get("summary", "")
         assert summary, (method, path)
         assert len(summary) <= 80 and not re.search(r"\s{2,}|\n", summary), summary
+
+
+def test_each_instruments_own_severities_are_named_where_the_enum_is_shared(schema):
+    """One `SeverityEnum` serves every instrument (a union on `instrument` would make every
+    list row need narrowing); its description names each instrument's own bands instead."""
+    from assessments.instruments import INSTRUMENTS
+
+    severity = schema["components"]["schemas"]["Assessment"]["properties"]["severity"]
+    description = severity["description"]
+    for code, instrument in INSTRUMENTS.items():
+        named = re.search(rf"\b{code}: ([a-z_, ()]+?)(;|\.)", description)
+        assert named, (code, description)
+        bands = [band.code for band in instrument.bands] or ["none (null)"]
+        assert named.group(1).split(", ") == bands, (code, named.group(1))

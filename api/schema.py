@@ -14,6 +14,7 @@ from api.idempotency import REPLAYED_HEADER, IdempotencyMixin
 from api.middleware import REQUEST_ID_HEADER
 from api.problems import PROBLEM_MEDIA_TYPE
 
+NO_NUL_CHARACTERS = "^[^\\u0000]*$"  # DRF refuses NUL characters in every text field
 PROBLEM_DESCRIPTIONS = {
     400: "The request is invalid; `errors` names each field.",
     401: (
@@ -252,6 +253,17 @@ class ProblemAutoSchema(AutoSchema):
             and not self._is_list_view(serializer)
             and {"id", "updated_at"} <= set(getattr(serializer, "fields", {}))
         )
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        """Declare what the fields refuse: repeated items where a list takes each value once
+        (`unique_items`), and NUL characters in text (DRF refuses them in every CharField)."""
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if getattr(field, "unique_items", False):
+            schema["uniqueItems"] = True
+        text = isinstance(field, serializers.CharField) and schema.get("type") == "string"
+        if direction == "request" and text and "pattern" not in schema:
+            schema["pattern"] = NO_NUL_CHARACTERS
+        return schema
 
     def _map_basic_serializer(self, serializer, direction):
         """In responses every field is present, so required, except those a serializer leaves

@@ -97,9 +97,13 @@ class ClientSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at", "updated_at"]
         extra_kwargs = {
             "discharged_on": {
-                "help_text": "Set to today on discharge unless given; cleared on re-admission."
+                "help_text": "Only for a discharged client, and not before `intake_date`. Set to "
+                "today on discharge unless given; cleared on re-admission."
             },
-            "external_id": {"help_text": "The practice's own reference, unique in the practice."},
+            "external_id": {
+                "help_text": "The practice's own reference, unique in the practice: one that "
+                "another client holds is refused (400)."
+            },
         }
 
     def __init__(self, *args, **kwargs):

@@ -31,6 +31,7 @@ class RootCodesField(BoundedListField):
     """A list of root codes, each at most once."""
 
     child = serializers.ChoiceField(choices=Root.choices)
+    unique_items = True
 
     def __init__(self, **kwargs):
         super().__init__(max_length=len(Root.values), **kwargs)

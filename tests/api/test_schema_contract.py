@@ -243,3 +243,35 @@ def test_each_instruments_own_severities_are_named_where_the_enum_is_shared(sche
         assert named, (code, description)
         bands = [band.code for band in instrument.bands] or ["none (null)"]
         assert named.group(1).split(", ") == bands, (code, named.group(1))
+
+
+def test_text_in_requests_declares_that_nul_characters_are_refused(schema, demo):
+    components = schema["components"]["schemas"]
+    for name, component in components.items():
+        if not name.endswith("Request"):
+            continue
+        for prop, node in component.get("properties", {}).items():
+            if node.get("type") == "string" and not {"format", "enum"} & set(node):
+                assert node.get("pattern") == "^[^\\u0000]*$", (name, prop)
+    api = signed_in("clinician")
+    client = first_id(api, "/api/v1/clients/")
+    body = {"client": client, "strategy": "self_reflection", "title": "Thought\x00record"}
+    response = api.post("/api/v1/homework/", body, format="json")
+    assert response.status_code == 400
+    assert {error["field"] for error in response.json()["errors"]} == {"title"}
+
+
+def test_lists_that_take_each_value_once_declare_unique_items(schema, demo):
+    components = schema["components"]["schemas"]
+    for name in ("HomeworkRequest", "HomeworkTemplateRequest", "SessionRequest"):
+        properties = components[name]["properties"]
+        roots = properties.get("target_roots") or properties["roots_addressed"]
+        assert roots["uniqueItems"] is True, name
+    api = signed_in("clinician")
+    client = first_id(api, "/api/v1/clients/")
+    body = {"client": client, "strategy": "self_reflection", "title": "Twice"}
+    response = api.post(
+        "/api/v1/homework/", {**body, "target_roots": ["perfectionism"] * 2}, format="json"
+    )
+    assert response.status_code == 400
+    assert {error["field"] for error in response.json()["errors"]} == {"target_roots.1"}

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from corsheaders.defaults import default_headers
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -58,7 +59,17 @@ if SECRET_KEY in FIELD_ENCRYPTION_KEYS:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
-CORS_EXPOSE_HEADERS = ["ETag", "Retry-After"]
+# A front end on another origin sends and reads every header the API documents (api-guide.md):
+# a browser refuses a request header the preflight does not allow, and hides a response header
+# that is not exposed.
+CORS_ALLOW_HEADERS = [*default_headers, "if-match", "idempotency-key", "x-request-id"]
+CORS_EXPOSE_HEADERS = [
+    "ETag",
+    "X-Request-ID",
+    "Idempotent-Replayed",
+    "Content-Disposition",
+    "Retry-After",
+]
 
 INSTALLED_APPS = [
     "django.contrib.auth",

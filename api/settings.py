@@ -5,6 +5,7 @@ With DEBUG off the process refuses to start unless SECRET_KEY and JWT_SIGNING_KE
 """
 
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -117,10 +118,17 @@ TEMPLATES = [
     }
 ]
 
+# Gunicorn's sync workers serve one request at a time, each keeping one connection: at most
+# WEB_CONCURRENCY in all. Django's development server (`make run`) starts a thread per
+# connection, and kept connections outlive their threads: a front end's parallel requests
+# piled them up to PostgreSQL's limit ("too many clients already"). There, none is kept.
+SERVING_WITH_RUNSERVER = sys.argv[1:2] == ["runserver"]
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_max_age=int(
+            os.environ.get("DB_CONN_MAX_AGE", "0" if SERVING_WITH_RUNSERVER else "60")
+        ),
         conn_health_checks=True,
     )
 }
@@ -134,6 +142,18 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
             # random_page_cost (4, for spinning disks) scanned the whole practice's clients
             # instead of looking up the caseload's 200 (5 ms, not 1.8, at 20,000 clients).
             "options": "-c jit=off -c random_page_cost=1.1",
+        }
+    )
+else:
+    # `make run` serves a front end's parallel requests from one SQLite file. WAL lets reads go
+    # on while one transaction writes; IMMEDIATE takes the write lock when a transaction begins,
+    # so a writer waits its turn (up to the busy timeout) instead of failing with "database is
+    # locked" halfway, when upgrading a read lock could deadlock.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,  # seconds
+            "init_command": "PRAGMA journal_mode=WAL;",
         }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

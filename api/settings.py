@@ -73,6 +73,8 @@ CORS_EXPOSE_HEADERS = [
 ]
 
 INSTALLED_APPS = [
+    # First, so that its `runserver` (api/management/commands) is the one `manage.py` runs.
+    "api.apps.ApiConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.staticfiles",
@@ -82,7 +84,6 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "api.apps.ApiConfig",
     "api.auth.apps.AccountsConfig",
     "api.audit.apps.AuditConfig",
     "clients.apps.ClientsConfig",

@@ -114,8 +114,13 @@ def _as_api_exception(exc: Exception) -> exceptions.APIException | None:
         return PayloadTooLarge()
     if isinstance(exc, SuspiciousOperation):
         return exceptions.ParseError("The request could not be accepted.")
+    if isinstance(exc, OperationalError) and _sqlstate(exc) in CONCURRENT_WRITE_CONFLICTS:
+        # Not an outage: the database chose this transaction to undo so that a simultaneous
+        # one could finish. Nothing was written; the same request again will do.
+        logger.warning("A concurrent write conflicted: %s", _database_message(exc))
+        return Conflict("The change collided with a simultaneous one and was not saved; retry.")
     if isinstance(exc, OperationalError | InterfaceError):
-        logger.error("Database unavailable: %s", type(exc).__name__)
+        logger.error("Database unavailable: %s", _database_message(exc))
         return ServiceUnavailable()
     if isinstance(exc, ProtectedError | RestrictedError | IntegrityError):
         # A database constraint caught what validation did not (usually a race between two
@@ -123,6 +128,26 @@ def _as_api_exception(exc: Exception) -> exceptions.APIException | None:
         logger.warning("A database constraint refused a write (%s).", type(exc).__name__)
         return Conflict("The change conflicts with other records; reload and try again.")
     return None
+
+
+# SQLSTATEs of a transaction undone for another's sake: serialization failure, deadlock.
+CONCURRENT_WRITE_CONFLICTS = {"40001", "40P01"}
+
+
+def _sqlstate(exc: Exception) -> str | None:
+    return getattr(exc.__cause__, "sqlstate", None)
+
+
+def _database_message(exc: Exception) -> str:
+    """The database's own reason, for the operator: its type, SQLSTATE and first line ("database
+    is locked", "sorry, too many clients already"). Never the statement or its parameters, and
+    not the lines after the first, which can quote a row's values (a client's data)."""
+    cause = exc.__cause__ or exc
+    diagnostics = getattr(cause, "diag", None)
+    message = getattr(diagnostics, "message_primary", None) or str(cause)
+    first_line = message.strip().splitlines()[0] if message.strip() else "no message"
+    sqlstate = _sqlstate(exc)
+    return f"{type(cause).__name__}{f' [{sqlstate}]' if sqlstate else ''}: {first_line}"
 
 
 def problem_exception_handler(exc: Exception, context: dict) -> Response:

@@ -1,7 +1,11 @@
+from collections.abc import Iterable
 from datetime import UTC
 
 import django_filters
 from django.core.exceptions import ValidationError
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import exceptions
+from rest_framework.filters import OrderingFilter
 
 BOOLEAN_WORDS = {"true", "false", "1", "0"}
 
@@ -15,9 +19,14 @@ class StrictFilterSet(django_filters.FilterSet):
 
     Filters named in `clinical_filters` select by clinical content (roots, risk, scores,
     homework): for an administrator they are a 400, since the rows they let through would tell
-    what the admin may not read. Their labels end with `CLINICAL`, so the schema says so."""
+    what the admin may not read; so are the orders in `clinical_orderings`. Their labels end
+    with `CLINICAL`, so the schema says so."""
 
     clinical_filters: tuple[str, ...] = ()
+
+    # `?ordering=` choices (ListOrdering): name -> the field or expression sorted by.
+    orderings: dict = {}
+    clinical_orderings: tuple[str, ...] = ()
 
     def is_valid(self) -> bool:
         valid = super().is_valid()
@@ -58,3 +67,112 @@ class UtcDateTimeField(django_filters.fields.IsoDateTimeField):
 
 class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = UtcDateTimeField
+
+
+UNKNOWN_PARAMETER = "Not a parameter of this endpoint: leave it out (see the schema)."
+
+
+def refuse_unknown_parameters(query_params, known: Iterable[str]) -> None:
+    """A query parameter the endpoint does not take is a 400 naming it. Ignored, a typo would
+    answer with more than was asked for: `?serach=Tess` would list the whole caseload."""
+    unknown = sorted(set(query_params) - set(known))
+    if unknown:
+        raise exceptions.ValidationError({name: [UNKNOWN_PARAMETER] for name in unknown})
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    """A list takes its filterset's filters, `ordering` where it offers orders, and the
+    paginator's `cursor` and `page_size`; any other parameter is a 400 naming it."""
+
+    def filter_queryset(self, request, queryset, view):
+        if getattr(view, "action", None) == "list":
+            refuse_unknown_parameters(request.query_params, self._list_parameters(view, queryset))
+        return super().filter_queryset(request, queryset, view)
+
+    def _list_parameters(self, view, queryset) -> set[str]:
+        known = set()
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None:
+            known |= set(filterset_class.base_filters)
+            if getattr(filterset_class, "orderings", None):
+                known.add(ListOrdering.ordering_param)
+        paginator = getattr(view, "paginator", None)
+        if paginator is not None:
+            known |= {paginator.cursor_query_param, paginator.page_size_query_param}
+        return known
+
+
+class ListOrdering(OrderingFilter):
+    """`?ordering=` names one of the orders in the view's filterset `orderings`, or its reverse
+    with a leading `-`; anything else is a 400 naming the parameter, never quietly the default
+    order. The cursor paginator sorts by it and then by `id`.
+
+    An order may sort by an expression rather than a field: a column that can be empty sorts
+    by a key that cannot, since a cursor cannot page past NULLs. Orders named in the
+    filterset's `clinical_orderings` are a 400 for administrators, like clinical filters."""
+
+    def filter_queryset(self, request, queryset, view):
+        if getattr(view, "action", None) != "list":
+            return queryset
+        ordering = self.get_ordering(request, queryset, view)
+        field = (self._requested(request) or "").removeprefix("-")
+        key = _orderings(view).get(field)
+        if key is not None and not isinstance(key, str):
+            queryset = queryset.annotate(**{_sort_alias(field): key})
+        return queryset.order_by(*ordering)
+
+    def get_ordering(self, request, queryset, view):
+        name = self._requested(request)
+        if name is None:
+            return self.get_default_ordering(view)
+        orderings = _orderings(view)
+        field = name.removeprefix("-")
+        if field not in orderings:
+            choices = ", ".join(_choices(orderings)) or "none: this list has one order"
+            raise exceptions.ValidationError({self.ordering_param: [f"Give one of: {choices}."]})
+        if field in _clinical_orderings(view) and getattr(request.user, "is_admin", False):
+            raise exceptions.ValidationError(
+                {self.ordering_param: ["Administrators cannot sort by clinical content."]}
+            )
+        key = orderings[field] if isinstance(orderings[field], str) else _sort_alias(field)
+        return (("-" if name.startswith("-") else "") + key,)
+
+    def _requested(self, request) -> str | None:
+        return request.query_params.get(self.ordering_param)
+
+    def get_schema_operation_parameters(self, view):
+        orderings = _orderings(view)
+        if not orderings:
+            return []
+        default = ", ".join(key for key in view.ordering if key not in ("id", "-id"))
+        description = f"Sort order: a field, or `-field` for the reverse (default: {default})."
+        if clinical := _clinical_orderings(view):
+            description += (
+                f" Sorting by {', '.join(clinical)} is clinical: administrators, who read no"
+                " clinical content, may not use it (400)."
+            )
+        return [
+            {
+                "name": self.ordering_param,
+                "required": False,
+                "in": "query",
+                "description": description,
+                "schema": {"type": "string", "enum": _choices(orderings)},
+            }
+        ]
+
+
+def _orderings(view) -> dict:
+    return getattr(getattr(view, "filterset_class", None), "orderings", None) or {}
+
+
+def _clinical_orderings(view) -> tuple[str, ...]:
+    return getattr(getattr(view, "filterset_class", None), "clinical_orderings", ())
+
+
+def _choices(orderings: dict) -> list[str]:
+    return [choice for name in orderings for choice in (name, f"-{name}")]
+
+
+def _sort_alias(name: str) -> str:
+    return f"{name}_sort_key"

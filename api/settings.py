@@ -5,10 +5,12 @@ With DEBUG off the process refuses to start unless SECRET_KEY and JWT_SIGNING_KE
 """
 
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from corsheaders.defaults import default_headers
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -58,9 +60,21 @@ if SECRET_KEY in FIELD_ENCRYPTION_KEYS:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
-CORS_EXPOSE_HEADERS = ["ETag", "Retry-After"]
+# A front end on another origin sends and reads every header the API documents (api-guide.md):
+# a browser refuses a request header the preflight does not allow, and hides a response header
+# that is not exposed.
+CORS_ALLOW_HEADERS = [*default_headers, "if-match", "idempotency-key", "x-request-id"]
+CORS_EXPOSE_HEADERS = [
+    "ETag",
+    "X-Request-ID",
+    "Idempotent-Replayed",
+    "Content-Disposition",
+    "Retry-After",
+]
 
 INSTALLED_APPS = [
+    # First, so that its `runserver` (api/management/commands) is the one `manage.py` runs.
+    "api.apps.ApiConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.staticfiles",
@@ -70,7 +84,6 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "api.apps.ApiConfig",
     "api.auth.apps.AccountsConfig",
     "api.audit.apps.AuditConfig",
     "clients.apps.ClientsConfig",
@@ -106,10 +119,17 @@ TEMPLATES = [
     }
 ]
 
+# Gunicorn's sync workers serve one request at a time, each keeping one connection: at most
+# WEB_CONCURRENCY in all. Django's development server (`make run`) starts a thread per
+# connection, and kept connections outlive their threads: a front end's parallel requests
+# piled them up to PostgreSQL's limit ("too many clients already"). There, none is kept.
+SERVING_WITH_RUNSERVER = sys.argv[1:2] == ["runserver"]
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_max_age=int(
+            os.environ.get("DB_CONN_MAX_AGE", "0" if SERVING_WITH_RUNSERVER else "60")
+        ),
         conn_health_checks=True,
     )
 }
@@ -123,6 +143,18 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
             # random_page_cost (4, for spinning disks) scanned the whole practice's clients
             # instead of looking up the caseload's 200 (5 ms, not 1.8, at 20,000 clients).
             "options": "-c jit=off -c random_page_cost=1.1",
+        }
+    )
+else:
+    # `make run` serves a front end's parallel requests from one SQLite file. WAL lets reads go
+    # on while one transaction writes; IMMEDIATE takes the write lock when a transaction begins,
+    # so a writer waits its turn (up to the busy timeout) instead of failing with "database is
+    # locked" halfway, when upgrading a read lock could deadlock.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,  # seconds
+            "init_command": "PRAGMA journal_mode=WAL;",
         }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -173,7 +205,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["api.parsers.StrictJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.CursorPage",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["api.filters.StrictFilterBackend", "api.filters.ListOrdering"],
     "DEFAULT_SCHEMA_CLASS": "api.schema.ProblemAutoSchema",
     "EXCEPTION_HANDLER": "api.exceptions.problem_exception_handler",
     "DEFAULT_THROTTLE_RATES": {"login": os.environ.get("LOGIN_THROTTLE_RATE", "20/minute")},

@@ -18,6 +18,7 @@ class AssessmentFilter(StrictFilterSet):
     )
 
     clinical_filters = ("instrument", "include_voided")
+    orderings = {"administered_on": "administered_on"}
 
     class Meta:
         model = Assessment
@@ -33,6 +34,7 @@ class RiskFlagFilter(StrictFilterSet):
         field_name="acknowledged_at", lookup_expr="isnull", label="Not yet acknowledged." + CLINICAL
     )
     clinical_filters = ("open",)
+    orderings = {"raised_on": "raised_on"}
 
     class Meta:
         model = RiskFlag

@@ -1,5 +1,8 @@
+from datetime import UTC, datetime
+
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models.functions import Coalesce
 
 from api.access import client_ids_held
 from api.filters import CLINICAL, StrictFilterSet
@@ -23,6 +26,15 @@ class ClientFilter(StrictFilterSet):
     )
 
     clinical_filters = ("root",)
+    orderings = {
+        "family_name": "family_name",
+        "given_name": "given_name",
+        "intake_date": "intake_date",
+        "created_at": "created_at",
+        # A client never seen sorts as seen at the dawn of time: first among the longest unseen.
+        "last_session_at": Coalesce("last_session_at", Value(datetime(1, 1, 1, tzinfo=UTC))),
+    }
+    clinical_orderings = ("last_session_at",)
 
     class Meta:
         model = Client

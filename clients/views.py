@@ -1,8 +1,6 @@
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
-from rest_framework.filters import OrderingFilter
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
@@ -58,8 +56,6 @@ class ClientViewSet(ClientRecordMixin, viewsets.ModelViewSet):
     audit_object_type = "client"
     serializer_class = ClientSerializer
     filterset_class = ClientFilter
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
-    ordering_fields = ["family_name", "given_name", "intake_date", "created_at"]
     ordering = ["family_name", "given_name"]
 
     def scope(self, user):

@@ -17,6 +17,7 @@ class SessionFilter(StrictFilterSet):
     starts_before = UtcDateTimeFilter(field_name="starts_at", lookup_expr="lt")
 
     clinical_filters = ("root",)
+    orderings = {"starts_at": "starts_at"}
 
     class Meta:
         model = Session

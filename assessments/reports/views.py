@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from api.access import clinical_access, clinical_client_or_404
 from api.audit.mixins import AuditedViewMixin
 from api.audit.models import AuditAction
+from api.filters import refuse_unknown_parameters
 from api.problems import PROBLEM_MEDIA_TYPE
 from api.schema import problem
 from assessments.models import Assessment
@@ -104,6 +105,7 @@ class ClientReportView(ExportView):
 
     def get(self, request, pk):
         client = clinical_client_or_404(request.user, pk)
+        refuse_unknown_parameters(request.query_params, ("format", "include"))
         include = request.query_params.get("include")
         if include not in (None, "notes"):
             raise serializers.ValidationError({"include": ['The only choice is "notes".']})
@@ -158,6 +160,10 @@ class OutcomesReportView(ExportView):
     _clients_reported = ()
 
     def get(self, request):
+        refuse_unknown_parameters(
+            request.query_params,
+            ("format", *OutcomeFilter.Meta.fields, *DateRangeSerializer().fields),
+        )
         clients = OutcomeFilter(
             request.query_params,
             queryset=Client.objects.filter(clinical_access(request.user, client="")),

@@ -1,5 +1,8 @@
+from datetime import date
+
 import django_filters
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from api.filters import CLINICAL, StrictFilterSet
@@ -18,6 +21,8 @@ class HomeworkFilter(StrictFilterSet):
     due_after = django_filters.DateFilter(field_name="due_on", lookup_expr="gt")
 
     clinical_filters = ("status", "strategy", "overdue")
+    # Homework with no due date sorts as due last of all.
+    orderings = {"due_on": Coalesce("due_on", Value(date.max)), "created_at": "created_at"}
 
     class Meta:
         model = Homework

@@ -14,7 +14,15 @@ from api.idempotency import REPLAYED_HEADER, IdempotencyMixin
 from api.middleware import REQUEST_ID_HEADER
 from api.problems import PROBLEM_MEDIA_TYPE
 
-NO_NUL_CHARACTERS = "^[^\\u0000]*$"  # DRF refuses NUL characters in every text field
+# DRF refuses NUL characters in every text field, and trims a required one before refusing it
+# blank: such a field needs one character that is neither NUL nor what Python's str.strip()
+# removes (not quite JSON Schema's \s, which lacks \x1c-\x1f and \x85 and adds \ufeff).
+NO_NUL_CHARACTERS = "^[^\\u0000]*$"
+_STRIPPED = (
+    "\\t\\n\\u000b\\u000c\\r\\u001c-\\u001f \\u0085\\u00a0\\u1680\\u2000-\\u200a"
+    "\\u2028\\u2029\\u202f\\u205f\\u3000"
+)
+NOT_BLANK = f"^[^\\u0000]*[^\\u0000{_STRIPPED}][^\\u0000]*$"
 PROBLEM_DESCRIPTIONS = {
     400: "The request is invalid; `errors` names each field.",
     401: (
@@ -256,13 +264,15 @@ class ProblemAutoSchema(AutoSchema):
 
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
         """Declare what the fields refuse: repeated items where a list takes each value once
-        (`unique_items`), and NUL characters in text (DRF refuses them in every CharField)."""
+        (`unique_items`), NUL characters in text, and text that is blank once trimmed where
+        a value is required."""
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
         if getattr(field, "unique_items", False):
             schema["uniqueItems"] = True
         text = isinstance(field, serializers.CharField) and schema.get("type") == "string"
         if direction == "request" and text and "pattern" not in schema:
-            schema["pattern"] = NO_NUL_CHARACTERS
+            trimmed_then_required = field.trim_whitespace and not field.allow_blank
+            schema["pattern"] = NOT_BLANK if trimmed_then_required else NO_NUL_CHARACTERS
         return schema
 
     def _map_basic_serializer(self, serializer, direction):

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from api.auth.models import User
+from api.schema import NO_NUL_CHARACTERS, NOT_BLANK
 from tests.api.test_schema import SNAPSHOT
 
 DEMO = "@demo.rootwise.test"
@@ -252,7 +253,7 @@ def test_text_in_requests_declares_that_nul_characters_are_refused(schema, demo)
             continue
         for prop, node in component.get("properties", {}).items():
             if node.get("type") == "string" and not {"format", "enum"} & set(node):
-                assert node.get("pattern") == "^[^\\u0000]*$", (name, prop)
+                assert node.get("pattern") in (NO_NUL_CHARACTERS, NOT_BLANK), (name, prop)
     api = signed_in("clinician")
     client = first_id(api, "/api/v1/clients/")
     body = {"client": client, "strategy": "self_reflection", "title": "Thought\x00record"}
@@ -275,3 +276,18 @@ def test_lists_that_take_each_value_once_declare_unique_items(schema, demo):
     )
     assert response.status_code == 400
     assert {error["field"] for error in response.json()["errors"]} == {"target_roots.1"}
+
+
+def test_required_text_declares_that_blank_once_trimmed_is_refused(schema, demo):
+    reason = schema["components"]["schemas"]["VoidRequest"]["properties"]["reason"]
+    assert reason["pattern"] == NOT_BLANK
+    assert re.match(NOT_BLANK, " entered twice ")
+    for blank in ("   ", "\t\n", "\x1c", "\u3000"):
+        assert not re.match(NOT_BLANK, blank), repr(blank)
+    api = signed_in("clinician")
+    assessment = first_id(api, "/api/v1/assessments/")
+    response = api.post(
+        f"/api/v1/assessments/{assessment}/void/", {"reason": "\u3000 "}, format="json"
+    )
+    assert response.status_code == 400
+    assert [error["field"] for error in response.json()["errors"]] == ["reason"]

@@ -20,6 +20,7 @@ from rest_framework.response import Response
 
 from api.encryption import decrypt, encrypt
 from api.exceptions import Conflict
+from api.problems import PROBLEM_MEDIA_TYPE
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -65,7 +66,10 @@ class IdempotencyMixin:
         data = json.loads(decrypt(record["data"]))
         if record["status"] < 300:
             self._refuse_replay_without_access(data)
-        replay = Response(data, status=record["status"])
+        refusal = record["status"] >= 400  # a kept problem document stays one
+        replay = Response(
+            data, status=record["status"], content_type=PROBLEM_MEDIA_TYPE if refusal else None
+        )
         replay[REPLAYED_HEADER] = "true"
         raise _Replay(replay)
 

@@ -402,3 +402,16 @@ def test_a_retry_from_another_process_while_the_first_runs_is_a_409(practice):
     after = post(as_caller(clinician), "/api/v1/clients/", body)
     assert after["Idempotent-Replayed"] == "true"
     assert after.json() == first_response.json()
+
+
+def test_a_replayed_refusal_is_the_same_problem_document(clinician, client_record):
+    """A refused POST is kept like any answer: its replay is the same problem, same type."""
+    api = as_caller(clinician)
+    body = {"client": str(client_record.pk), "strategy": "nonsense"}
+    first = post(api, "/api/v1/homework/", body, key="refused-once")
+    replay = post(api, "/api/v1/homework/", body, key="refused-once")
+
+    assert_problem(first, 400, "strategy")
+    assert replay["Idempotent-Replayed"] == "true"
+    assert_problem(replay, 400, "strategy")
+    assert replay.json() == first.json()

@@ -8,14 +8,13 @@ rolls the transaction back: a refused or failed write changes nothing.
 """
 
 from django.db import transaction
-
-READ_METHODS = ("get", "head", "options")
+from rest_framework.permissions import SAFE_METHODS
 
 
 class AtomicWriteMixin:
     def dispatch(self, request, *args, **kwargs):
         method = request.method.lower()
-        if method not in READ_METHODS and hasattr(self, method):
+        if request.method not in SAFE_METHODS and hasattr(self, method):
             setattr(self, method, self._atomic(getattr(self, method)))
         return super().dispatch(request, *args, **kwargs)
 

@@ -8,6 +8,8 @@ problem instead of the response, so no clinical data is served unrecorded.
 
 import logging
 
+from rest_framework.permissions import SAFE_METHODS
+
 from api.audit.models import AuditAction
 from api.audit.services import audit_records
 from api.exceptions import PreconditionFailed, ServiceUnavailable, problem_response
@@ -26,7 +28,6 @@ ACTIONS = {
     "cosign": AuditAction.SIGN,
     "void": AuditAction.VOID,
 }
-READ_METHODS = ("GET", "HEAD", "OPTIONS")
 UNRECORDED = "The request could not be recorded in the audit trail, so it was not served."
 
 
@@ -63,7 +64,7 @@ class AuditedViewMixin:
         authenticated = getattr(request, "user", None) is not None and request.user.is_authenticated
         if not authenticated or self._audit_written:
             return response
-        if not self.audit_reads and request.method in READ_METHODS:
+        if not self.audit_reads and request.method in SAFE_METHODS:
             return response
         try:
             self._write_events(request, response)
@@ -91,7 +92,7 @@ class AuditedViewMixin:
         action = getattr(self, "action", None)
         if action in ACTIONS:
             return ACTIONS[action]
-        return AuditAction.READ if request.method in READ_METHODS else AuditAction.UPDATE
+        return AuditAction.READ if request.method in SAFE_METHODS else AuditAction.UPDATE
 
     def _created(self, response) -> dict:
         ok = response.status_code < 400 and isinstance(getattr(response, "data", None), dict)

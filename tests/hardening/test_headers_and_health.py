@@ -3,11 +3,14 @@ limits of pages and bodies, and the health endpoints an orchestrator polls."""
 
 import json
 import re
+import runpy
 from unittest import mock
 
 import pytest
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connections
+from gunicorn.config import Config
+from gunicorn.glogging import Logger
 from rest_framework.test import APIClient
 
 from api.audit.models import AuditEvent
@@ -308,11 +311,6 @@ def test_a_write_that_loses_the_database_is_a_503_problem_and_changes_nothing(
 
 def test_the_access_log_leaves_out_query_strings_and_referrers():
     """`?search=` holds part of a client's name: gunicorn's access line must not carry it."""
-    import runpy
-
-    from gunicorn.config import Config
-    from gunicorn.glogging import Logger
-
     conf = runpy.run_path(str(settings.BASE_DIR / "api" / "gunicorn.conf.py"))
     config = Config()
     config.set("access_log_format", conf["access_log_format"])

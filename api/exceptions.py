@@ -41,6 +41,31 @@ class PayloadTooLarge(exceptions.APIException):
     default_code = "payload_too_large"
 
 
+class FieldRefusal(exceptions.ValidationError):
+    """A refusal that names its fields like a validation error, under another status. Raise it
+    from a service or a view: serializer validation turns any ValidationError back into a 400."""
+
+    problem_code = "validation_error"
+
+
+class FieldConflict(FieldRefusal):
+    """The request is well formed but conflicts with what is stored (an id another record
+    holds, a completion before the assignment): 409, so that a schema-valid request is never
+    a 400 because of the data behind it."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+    problem_code = "conflict"
+
+
+class FieldForbidden(FieldRefusal):
+    """The caller's role may not use these fields or parameters (an admin's clinical filter)."""
+
+    status_code = status.HTTP_403_FORBIDDEN
+    default_code = "forbidden"
+    problem_code = "permission_denied"
+
+
 class ServerError(exceptions.APIException):
     default_detail = "An unexpected error occurred; it has been logged."
     default_code = "server_error"
@@ -159,9 +184,8 @@ def problem_exception_handler(exc: Exception, context: dict) -> Response:
     if isinstance(api_exc, exceptions.ValidationError):
         errors = field_errors(api_exc.detail)
         detail = validation_detail(errors)
-        body = problem_body(
-            api_exc.status_code, "validation_error", detail, errors[:MAX_LISTED_ERRORS]
-        )
+        code = getattr(api_exc, "problem_code", "validation_error")
+        body = problem_body(api_exc.status_code, code, detail, errors[:MAX_LISTED_ERRORS])
     else:
         body = problem_body(api_exc.status_code, api_exc.default_code, str(api_exc.detail))
 

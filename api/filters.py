@@ -7,10 +7,12 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions
 from rest_framework.filters import OrderingFilter
 
+from api.exceptions import FieldForbidden
+
 BOOLEAN_WORDS = {"true", "false", "1", "0"}
 
 
-CLINICAL = " Clinical: administrators, who read no clinical content, may not use it (400)."
+CLINICAL = " Clinical: administrators, who read no clinical content, may not use it (403)."
 
 
 class StrictFilterSet(django_filters.FilterSet):
@@ -18,9 +20,9 @@ class StrictFilterSet(django_filters.FilterSet):
     naming the parameter, never silently ignored: `?client=` or `?overdue=sometimes`.
 
     Filters named in `clinical_filters` select by clinical content (roots, risk, scores,
-    homework): for an administrator they are a 400, since the rows they let through would tell
-    what the admin may not read; so are the orders in `clinical_orderings`. Their labels end
-    with `CLINICAL`, so the schema says so."""
+    homework): for an administrator they are a 403 naming them, since the rows they let
+    through would tell what the admin may not read; so are the orders in `clinical_orderings`.
+    Their labels end with `CLINICAL`, so the schema says so."""
 
     clinical_filters: tuple[str, ...] = ()
 
@@ -29,13 +31,14 @@ class StrictFilterSet(django_filters.FilterSet):
     clinical_orderings: tuple[str, ...] = ()
 
     def is_valid(self) -> bool:
-        valid = super().is_valid()
         user = getattr(self.request, "user", None)
+        clinical = [name for name in self.clinical_filters if name in self.data]
+        if clinical and getattr(user, "is_admin", False):
+            refusal = "Administrators cannot filter by clinical content."
+            raise FieldForbidden({name: [refusal] for name in clinical})
+        valid = super().is_valid()
         for name, flt in self.filters.items():
             if name not in self.data:
-                continue
-            if name in self.clinical_filters and getattr(user, "is_admin", False):
-                self.form.add_error(name, "Administrators cannot filter by clinical content.")
                 continue
             value = self.data.get(name, "")
             if value == "" and not isinstance(flt, django_filters.CharFilter):
@@ -109,7 +112,7 @@ class ListOrdering(OrderingFilter):
 
     An order may sort by an expression rather than a field: a column that can be empty sorts
     by a key that cannot, since a cursor cannot page past NULLs. Orders named in the
-    filterset's `clinical_orderings` are a 400 for administrators, like clinical filters."""
+    filterset's `clinical_orderings` are a 403 for administrators, like clinical filters."""
 
     def filter_queryset(self, request, queryset, view):
         if getattr(view, "action", None) != "list":
@@ -131,7 +134,7 @@ class ListOrdering(OrderingFilter):
             choices = ", ".join(_choices(orderings)) or "none: this list has one order"
             raise exceptions.ValidationError({self.ordering_param: [f"Give one of: {choices}."]})
         if field in _clinical_orderings(view) and getattr(request.user, "is_admin", False):
-            raise exceptions.ValidationError(
+            raise FieldForbidden(
                 {self.ordering_param: ["Administrators cannot sort by clinical content."]}
             )
         key = orderings[field] if isinstance(orderings[field], str) else _sort_alias(field)
@@ -149,7 +152,7 @@ class ListOrdering(OrderingFilter):
         if clinical := _clinical_orderings(view):
             description += (
                 f" Sorting by {', '.join(clinical)} is clinical: administrators, who read no"
-                " clinical content, may not use it (400)."
+                " clinical content, may not use it (403)."
             )
         return [
             {

@@ -30,7 +30,7 @@ PROBLEM_DESCRIPTIONS = {
         "`urn:rootwise:problem:token-expired`, `urn:rootwise:problem:token-revoked` (sign in "
         "again) or `urn:rootwise:problem:token-invalid`."
     ),
-    403: "Your role may not do this.",
+    403: "Your role may not do this; `errors` names the parameter or field when one is why.",
     404: "No such resource, or not one you may see.",
     406: "None of the requested media types can be produced.",
     409: "The request conflicts with the record's current state.",
@@ -182,10 +182,20 @@ class ProblemAutoSchema(AutoSchema):
         """Writes may be refused by role or by read-only access; reads by special permissions."""
         if self.method != "GET" and not self._is_public():
             return True
+        if self._has_clinical_parameters():
+            return True
         return any(
             not isinstance(permission, (AllowAny, IsAuthenticated))
             for permission in self.view.get_permissions()
         )
+
+    def _has_clinical_parameters(self) -> bool:
+        """A list whose clinical filters or orderings refuse administrators (403)."""
+        filterset = getattr(self.view, "filterset_class", None)
+        clinical = getattr(filterset, "clinical_filters", ()) + getattr(
+            filterset, "clinical_orderings", ()
+        )
+        return self._is_list_view() and bool(clinical)
 
     def _is_public(self) -> bool:
         return all(isinstance(permission, AllowAny) for permission in self.view.get_permissions())

@@ -10,13 +10,20 @@ def inline_polymorphic_fields(result, generator, request, public):
     """A field holding one of several types (the session's note) refers to its union's
     members directly, with the discriminator beside them and `nullable` on the same level:
     openapi-typescript and openapi-python-client then both type it as a tagged union (or
-    null), which they do not through drf-spectacular's `allOf: [Union]` wrapper."""
+    null), which they do not through drf-spectacular's `allOf: [Union]` wrapper.
+
+    The members of a union sent in requests are closed (`additionalProperties: false`): a
+    note's sections are fixed by its format, and the server refuses any other."""
     schemas = result.get("components", {}).get("schemas", {})
     unions = {
         f"#/components/schemas/{name}": schema
         for name, schema in schemas.items()
         if "oneOf" in schema and "discriminator" in schema
     }
+    for reference, union in unions.items():
+        if reference.endswith("Request"):
+            for member in union["oneOf"]:
+                schemas[member["$ref"].rsplit("/", 1)[-1]]["additionalProperties"] = False
     for schema in schemas.values():
         for name, field in schema.get("properties", {}).items():
             reference = _single_reference(field)

@@ -22,11 +22,11 @@ CLINICAL_FILTERS = {
 
 
 @pytest.mark.parametrize("path", CLINICAL_FILTERS)
-def test_every_clinical_filter_is_a_400_naming_it_for_an_admin(path, admin, client_record):
+def test_every_clinical_filter_is_a_403_naming_it_for_an_admin(path, admin, client_record):
     for name, value in CLINICAL_FILTERS[path].items():
         response = as_caller(admin).get(path, {name: value})
 
-        assert_problem(response, 400, name)
+        assert_problem(response, 403, name)
 
 
 @pytest.mark.parametrize("path", CLINICAL_FILTERS)
@@ -43,7 +43,7 @@ def test_the_root_filter_no_longer_splits_an_admins_client_list(admin, clinician
 
     refused = api.get("/api/v1/clients/", {"root": "past_failures"})
 
-    assert_problem(refused, 400, "root")
+    assert_problem(refused, 403, "root")
     assert str(with_root.pk) not in refused.content.decode()
     assert len(api.get("/api/v1/clients/").json()["results"]) == 2  # administrative list intact
 

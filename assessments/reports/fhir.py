@@ -1,7 +1,8 @@
 """A client's record as a FHIR R4B Bundle of type `collection`.
 
 R4B, not R5: it is what clinical systems exchange today (R4-compatible for every resource used
-here), and it keeps CarePlan.activity.detail, which carries homework inline.
+here), and it keeps CarePlan.activity.detail, which carries homework inline. The bundle names
+its version in `meta.profile` (the core Bundle definition of FHIR 4.3.0).
 Resources: Patient, Practitioner, an Encounter per session, a QuestionnaireResponse and an
 Observation (total score) per non-void administration, and a CarePlan whose activities are the
 homework. Roots of insecurity, strategies and the instruments without LOINC codes use Rootwise
@@ -14,6 +15,8 @@ from datetime import timedelta
 from assessments.instruments import INSTRUMENTS
 from assessments.reports.data import ReportData
 
+FHIR_VERSION = "4.3.0"
+BUNDLE_PROFILE = f"http://hl7.org/fhir/StructureDefinition/Bundle|{FHIR_VERSION}"
 LOINC = "http://loinc.org"
 ROOT_SYSTEM = "urn:rootwise:codesystem:insecurity-root"
 STRATEGY_SYSTEM = "urn:rootwise:codesystem:strategy"
@@ -212,6 +215,7 @@ def fhir_bundle(data: ReportData) -> dict:
         resources.append(_care_plan(data, patient_ref))
     return {
         "resourceType": "Bundle",
+        "meta": {"profile": [BUNDLE_PROFILE]},
         "type": "collection",
         "timestamp": data.generated_at.isoformat(),
         "entry": [_entry(resource) for resource in resources],

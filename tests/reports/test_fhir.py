@@ -13,6 +13,7 @@ from fhir.resources.R4B.bundle import Bundle
 
 from sessions.homework.services import homework_assign
 from tests.factories import ClientFactory
+from tests.helpers import assert_problem
 from tests.reports.conftest import (
     ADDENDUM_SENTINEL,
     HOMEWORK_NOTE_SENTINEL,
@@ -22,6 +23,8 @@ from tests.reports.conftest import (
 
 pytestmark = pytest.mark.django_db
 
+FHIR_MEDIA_TYPE = "application/fhir+json; fhirVersion=4.3"
+BUNDLE_PROFILE = "http://hl7.org/fhir/StructureDefinition/Bundle|4.3.0"
 LOINC = "http://loinc.org"
 INSTRUMENT_SYSTEM = "urn:rootwise:codesystem:instrument"
 ROOT_SYSTEM = "urn:rootwise:codesystem:insecurity-root"
@@ -39,12 +42,12 @@ TOTAL_SCORE_CODE = {
 @pytest.fixture
 def fetch_bundle(as_user):
     """`fetch_bundle(user, client, **params)`: the FHIR export as a dict, after checking the
-    response is a 200 application/fhir+json that validates as an R4B Bundle."""
+    response is a 200 in the FHIR R4B media type that validates as an R4B Bundle."""
 
     def fetch(user, client, **params) -> dict:
         response = as_user(user).get(report_url(client, format="fhir", **params))
         assert response.status_code == 200, response.content
-        assert response["Content-Type"] == "application/fhir+json"
+        assert response["Content-Type"] == FHIR_MEDIA_TYPE
         document = json.loads(response.content)
         bundle = Bundle.model_validate(document)
         assert bundle.type == "collection"
@@ -91,7 +94,7 @@ def test_fhir_bundle_validates_and_is_chosen_by_accept_too(history, clinician, a
     )
 
     assert response.status_code == 200, response.content
-    assert response["Content-Type"] == "application/fhir+json"
+    assert response["Content-Type"] == FHIR_MEDIA_TYPE
     bundle = Bundle.model_validate(json.loads(response.content))
     assert bundle.type == "collection"
     assert len(bundle.entry) == len(json.loads(response.content)["entry"])
@@ -295,3 +298,54 @@ def test_fhir_patient_carries_the_demographics_of_a_discharged_client(
     }
     assert [identifier["value"] for identifier in patient["identifier"]] == ["MRN-0042"]
     assert resources(bundle, "CarePlan")[0]["status"] == "completed"
+
+
+# --- The FHIR version -----------------------------------------------------------------------
+
+
+def test_fhir_bundle_names_its_fhir_version_in_its_profile(history, clinician, fetch_bundle):
+    bundle = fetch_bundle(clinician, history.client)
+
+    assert bundle["meta"] == {"profile": [BUNDLE_PROFILE]}
+
+
+@pytest.mark.parametrize(
+    "accept",
+    [
+        "application/fhir+json; fhirVersion=4.3",
+        "application/fhir+json;fhirVersion=4.3",
+        "application/fhir+json",
+        "application/fhir+json; fhirVersion=4.0, application/fhir+json; fhirVersion=4.3",
+    ],
+)
+def test_fhir_is_chosen_by_accept_with_or_without_its_version(
+    accept, client_record, clinician, as_user
+):
+    response = as_user(clinician).get(report_url(client_record), HTTP_ACCEPT=accept)
+
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"] == FHIR_MEDIA_TYPE
+    assert Bundle.model_validate_json(response.content).type == "collection"
+
+
+@pytest.mark.parametrize(
+    "accept", ["application/fhir+json; fhirVersion=4.0", "application/fhir+json; fhirVersion=5.0"]
+)
+def test_fhir_in_another_version_is_406_naming_the_version_written(
+    accept, client_record, clinician, as_user
+):
+    response = as_user(clinician).get(report_url(client_record), HTTP_ACCEPT=accept)
+
+    problem = assert_problem(response, 406)
+    assert f"{FHIR_MEDIA_TYPE} (?format=fhir)" in problem["detail"]
+
+
+def test_fhir_in_another_version_falls_back_to_the_next_acceptable_format(
+    client_record, clinician, as_user
+):
+    response = as_user(clinician).get(
+        report_url(client_record), HTTP_ACCEPT="application/fhir+json; fhirVersion=4.0, text/csv"
+    )
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")

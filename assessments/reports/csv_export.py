@@ -56,7 +56,7 @@ OUTCOME_COLUMNS = [
     "latest",
     "change",
     "reliable_change",
-    "recovered",
+    "no_longer_a_case",
 ]
 
 
@@ -84,5 +84,5 @@ def outcome_rows(clients_outcomes: Iterable[tuple]) -> Iterator[list]:
                 outcome["latest"],
                 _blank_if_none(outcome["change"]),
                 outcome["reliable_change"],
-                _blank_if_none(outcome["recovered"]),
+                _blank_if_none(outcome["no_longer_a_case"]),
             ]

@@ -21,7 +21,7 @@ from api.filters import refuse_unknown_parameters
 from api.problems import PROBLEM_MEDIA_TYPE
 from api.schema import problem
 from assessments.models import Assessment
-from assessments.progress import instrument_outcomes
+from assessments.outcomes import instrument_outcomes
 from assessments.reports import csv_export
 from assessments.reports.data import report_data
 from assessments.reports.fhir import fhir_bundle
@@ -152,7 +152,7 @@ class OutcomeFilter(ClientFilter):
 )
 class OutcomesReportView(ExportView):
     """Service evaluation: one CSV row per client and instrument (baseline, latest, change,
-    reliable change, recovered) over the clients whose clinical records you may see, with
+    reliable change, no longer a case) over the clients whose clinical records you may see, with
     administrations in the date range. Streamed."""
 
     renderer_classes = [CSVRenderer]

@@ -23,7 +23,7 @@ COLUMNS = [
     "latest",
     "change",
     "reliable_change",
-    "recovered",
+    "no_longer_a_case",
 ]
 OUTCOME_FIELDS = COLUMNS[3:]
 
@@ -76,13 +76,13 @@ def test_outcomes_of_a_single_administration_are_insufficient_data(clinician, re
 
 def test_outcomes_of_deterioration_and_of_a_non_case_at_baseline(clinician, record, as_user):
     client = ClientFactory(primary_clinician=clinician)
-    # PHQ-9 4 -> 16: +12, reliably worse; not a case at baseline, so recovery does not apply.
+    # PHQ-9 4 -> 16: +12, reliably worse; not a case at baseline, so caseness does not apply.
     record(client, "phq9", 4, datetime.date(2025, 2, 1))
     record(client, "phq9", 16, datetime.date(2025, 4, 1))
     # RSES 24 -> 19: -5 (higher is better), under the 6-point threshold; not a case at baseline.
     record(client, "rses", 24, datetime.date(2025, 2, 1))
     record(client, "rses", 19, datetime.date(2025, 4, 1))
-    # GAD-7 9 -> 4: -5, reliably better (4 points), a case (>= 8) recovered.
+    # GAD-7 9 -> 4: -5, reliably better (4 points), a case (>= 8) and no longer one.
     record(client, "gad7", 9, datetime.date(2025, 2, 1))
     record(client, "gad7", 6, datetime.date(2025, 3, 1))
     record(client, "gad7", 4, datetime.date(2025, 4, 1))

@@ -81,3 +81,9 @@ def test_per_instrument_outcomes_no_longer_speak_of_recovery(schema):
     assert {"no_longer_a_case", "reliably_improved_and_no_longer_a_case"} <= set(properties)
     assert {"baseline_assessment", "latest_assessment"} <= set(properties)
     assert "created_at" in properties["baseline_assessment"]["description"]
+
+
+def test_the_outcomes_csv_declares_its_bom_parameter(schema):
+    operation = schema["paths"]["/api/v1/reports/outcomes/"]["get"]
+    (bom,) = [p for p in operation["parameters"] if p["name"] == "bom"]
+    assert (bom["in"], bom["schema"]) == ("query", {"type": "boolean"})

@@ -179,9 +179,9 @@ EXPECTED_CSV_ROWS = [
 # worked examples; RSES is a case below 15 and needs 6 points; roots5 has no threshold nor
 # cut-off).
 EXPECTED_OUTCOMES = {
-    "phq9": ("3", "18", "8", "-10", "improved", "True"),
-    "gad7": ("2", "12", "9", "-3", "no_reliable_change", "False"),
-    "rses": ("2", "10", "20", "10", "improved", "True"),
+    "phq9": ("3", "18", "8", "-10", "improved", "true"),
+    "gad7": ("2", "12", "9", "-3", "no_reliable_change", "false"),
+    "rses": ("2", "10", "20", "10", "improved", "true"),
     "roots5": ("2", "30", "20", "-10", "not_applicable", ""),
 }
 

@@ -77,6 +77,11 @@ class InstrumentSerializer(serializers.Serializer):
     licence = serializers.CharField()
     citation = serializers.CharField()
     notes = serializers.CharField()
+    validated = serializers.BooleanField(
+        help_text="Whether the instrument is a published, psychometrically validated measure. "
+        "False for roots5, Rootwise's own index: no published psychometrics, norms, bands or "
+        "cut-off."
+    )
 
     @extend_schema_field(InstrumentItemSerializer(many=True))
     def get_items(self, instrument) -> list[dict]:

@@ -97,7 +97,8 @@ class ClientViewSet(ClientRecordMixin, viewsets.ModelViewSet):
 
     @action(detail=True, methods=["get"], filter_backends=[])
     def progress(self, request, pk=None):
-        """Outcomes per instrument (baseline, latest, reliable change, recovery), roots over
-        time, homework adherence, session counts and open risk flags. Admins get 404."""
+        """Outcomes per instrument (baseline, latest, reliable change, caseness), the paired
+        PHQ-9/GAD-7 outcomes (recovery, reliable improvement, deterioration and recovery), roots
+        over time, homework adherence, session counts and open risk flags. Admins get 404."""
         client = clinical_client_or_404(request.user, pk)
         return Response(ProgressSerializer(client_progress(client)).data)

@@ -111,6 +111,7 @@ class Instrument:
     canonical_url: str = ""
     notes: str = ""
     subscores_by_root: bool = False
+    validated: bool = True  # a published, psychometrically validated measure
 
     @property
     def option_values(self) -> tuple[int, ...]:

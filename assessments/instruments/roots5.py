@@ -1,4 +1,5 @@
-"""The Insecurity Roots Index: Rootwise's own five-item measure, one item per root."""
+"""The Insecurity Roots Index: Rootwise's own five-item index, one item per root. Not a validated
+measure: it has no published psychometrics."""
 
 from api.vocabulary import Root
 from assessments.instruments.base import Direction, Instrument, Item, Option
@@ -27,11 +28,14 @@ ROOTS5 = Instrument(
     ),
     direction=Direction.LOWER_IS_BETTER,
     subscores_by_root=True,
+    validated=False,
     canonical_url="urn:rootwise:questionnaire:roots5",
     licence="Part of Rootwise; free to use under the project's licence.",
     citation="Rootwise Insecurity Roots Index, version 1.0.",
     notes=(
-        "No bands, norms or clinical cut-off: reliable change and recovery are not applicable. "
+        "A Rootwise index, not a validated measure: a prompt for talking about the roots of "
+        "insecurity, with no published psychometrics. "
+        "No bands, norms or clinical cut-off: reliable change and caseness are not applicable. "
         "Subscores are the five item values keyed by root code; progress reports the raw change "
         "per root."
     ),

@@ -95,13 +95,13 @@ def _outcome_sentence(outcome: dict) -> str:
             sentence += f"; reliable change needs {instrument.reliable_change.threshold}"
         sentence += ")"
     sentence += "."
-    if outcome["recovered"] is not None:
+    if outcome["no_longer_a_case"] is not None:
         sentence += (
             " Recovered: no longer a case by the clinical cut-off"
-            if outcome["recovered"]
+            if outcome["no_longer_a_case"]
             else " Not recovered: still a case by the clinical cut-off"
         )
-        if outcome["reliable_recovery"]:
+        if outcome["reliably_improved_and_no_longer_a_case"]:
             sentence += ", with reliable improvement (reliable recovery)"
         sentence += "."
     elif instrument.clinical_cutoff and outcome["change"] is not None:

@@ -17,11 +17,11 @@ from rest_framework.views import APIView
 from api.access import clinical_access, clinical_client_or_404
 from api.audit.mixins import AuditedViewMixin
 from api.audit.models import AuditAction
-from api.filters import refuse_unknown_parameters
+from api.filters import BOOLEAN_WORDS, refuse_unknown_parameters
 from api.problems import PROBLEM_MEDIA_TYPE
 from api.schema import problem
 from assessments.models import Assessment
-from assessments.progress import instrument_outcomes
+from assessments.outcomes import instrument_outcomes, paired_outcome
 from assessments.reports import csv_export
 from assessments.reports.data import report_data
 from assessments.reports.fhir import fhir_bundle
@@ -146,14 +146,24 @@ class OutcomeFilter(ClientFilter):
             OpenApiParameter("status", str, enum=ClientStatus.values),
             OpenApiParameter("administered_after", OpenApiTypes.DATE),
             OpenApiParameter("administered_before", OpenApiTypes.DATE),
+            OpenApiParameter(
+                "bom",
+                bool,
+                description="`true` (or `1`) starts the file with a UTF-8 byte order mark, so "
+                "that spreadsheet programs read accented names right; `false` (or `0`), the "
+                "default, leaves it out. Any other value is a 400.",
+            ),
         ],
         responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR), **problem(406)},
     )
 )
 class OutcomesReportView(ExportView):
     """Service evaluation: one CSV row per client and instrument (baseline, latest, change,
-    reliable change, recovered) over the clients whose clinical records you may see, with
-    administrations in the date range. Streamed."""
+    reliable change, no longer a case) followed by the client's NHS Talking Therapies paired
+    outcomes (PHQ-9 with GAD-7: caseness at baseline, recovery, reliable improvement,
+    reliable deterioration, reliable recovery), over the clients whose clinical records you may
+    see, with administrations in the date range. Booleans are `true`/`false`, not applicable
+    is empty. Streamed."""
 
     renderer_classes = [CSVRenderer]
     audit_object_type = "outcomes_report"
@@ -162,7 +172,7 @@ class OutcomesReportView(ExportView):
     def get(self, request):
         refuse_unknown_parameters(
             request.query_params,
-            ("format", *OutcomeFilter.Meta.fields, *DateRangeSerializer().fields),
+            ("format", "bom", *OutcomeFilter.Meta.fields, *DateRangeSerializer().fields),
         )
         clients = OutcomeFilter(
             request.query_params,
@@ -173,6 +183,7 @@ class OutcomesReportView(ExportView):
         # A plain dict: as form data, an empty date would be silently dropped instead of refused.
         dates = DateRangeSerializer(data=request.query_params.dict())
         dates.is_valid(raise_exception=True)
+        byte_order_mark = _yes_or_no(request.query_params, "bom")
         by_id = {client.pk: client for client in clients.qs}
         assessments = Assessment.objects.filter(
             client_id__in=list(by_id), voided_at__isnull=True, **dates.lookups()
@@ -182,14 +193,31 @@ class OutcomesReportView(ExportView):
         )
         grouped = itertools.groupby(assessments.iterator(), key=lambda a: a.client_id)
         rows = csv_export.outcome_rows(
-            (by_id[client_id], instrument_outcomes(list(group))) for client_id, group in grouped
+            _client_outcomes(by_id[client_id], list(group)) for client_id, group in grouped
         )
-        return _stream_csv(
-            csv_export.csv_lines(csv_export.OUTCOME_COLUMNS, rows), "rootwise-outcomes.csv"
+        lines = csv_export.csv_lines(
+            csv_export.OUTCOME_COLUMNS, rows, byte_order_mark=byte_order_mark
         )
+        return _stream_csv(lines, "rootwise-outcomes.csv")
 
     def clients_served(self) -> list:
         return self._clients_reported
+
+
+def _client_outcomes(client: Client, administrations: list[Assessment]) -> tuple:
+    return client, instrument_outcomes(administrations), paired_outcome(administrations)
+
+
+def _yes_or_no(query_params, name: str) -> bool:
+    """A yes/no query parameter, refused as the list filters refuse theirs."""
+    value = query_params.get(name)
+    if value is None:
+        return False
+    if value == "":
+        raise serializers.ValidationError({name: ["Give a value, or leave the parameter out."]})
+    if value not in BOOLEAN_WORDS:
+        raise serializers.ValidationError({name: ["Give true or false."]})
+    return value in ("true", "1")
 
 
 class DateRangeSerializer(serializers.Serializer):

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from assessments.instruments import INSTRUMENTS
 from assessments.models import Assessment, RiskFlag
-from assessments.progress import instrument_outcomes, recovery, reliable_change
+from assessments.outcomes import instrument_outcomes, leaving_caseness, reliable_change
 from sessions.models import Homework
 from tests.assessments.conftest import ASSESSMENTS, ROOT_ORDER, responses_scoring
 from tests.factories import SessionFactory
@@ -42,10 +42,14 @@ def test_worked_example_phq9_18_to_8_through_the_functions():
     phq9 = INSTRUMENTS["phq9"]
     label = reliable_change(phq9, 18, 8, 2)
     assert label == "improved"
-    assert recovery(phq9, 18, 8, 2, label) == (True, True)
+    assert leaving_caseness(phq9, 18, 8, 2, label) == (True, True)
     (row,) = instrument_outcomes([fake("phq9", 18, d(2025, 1, 1)), fake("phq9", 8, d(2025, 3, 1))])
     assert (row["baseline"], row["latest"], row["change"]) == (18, 8, -10)
-    assert (row["reliable_change"], row["recovered"], row["reliable_recovery"]) == (
+    assert (
+        row["reliable_change"],
+        row["no_longer_a_case"],
+        row["reliably_improved_and_no_longer_a_case"],
+    ) == (
         "improved",
         True,
         True,
@@ -56,10 +60,14 @@ def test_worked_example_gad7_12_to_9_through_the_functions():
     gad7 = INSTRUMENTS["gad7"]
     label = reliable_change(gad7, 12, 9, 2)
     assert label == "no_reliable_change"
-    assert recovery(gad7, 12, 9, 2, label) == (False, False)
+    assert leaving_caseness(gad7, 12, 9, 2, label) == (False, False)
     (row,) = instrument_outcomes([fake("gad7", 12, d(2025, 1, 1)), fake("gad7", 9, d(2025, 3, 1))])
     assert (row["baseline"], row["latest"], row["change"]) == (12, 9, -3)
-    assert (row["reliable_change"], row["recovered"], row["reliable_recovery"]) == (
+    assert (
+        row["reliable_change"],
+        row["no_longer_a_case"],
+        row["reliably_improved_and_no_longer_a_case"],
+    ) == (
         "no_reliable_change",
         False,
         False,
@@ -92,20 +100,20 @@ def test_reliable_change_thresholds_and_direction(code, baseline, latest, label)
 def test_one_administration_is_insufficient_data(code):
     instrument = INSTRUMENTS[code]
     assert reliable_change(instrument, 20, 20, 1) == "insufficient_data"
-    assert recovery(instrument, 20, 20, 1, "insufficient_data") == (None, None)
+    assert leaving_caseness(instrument, 20, 20, 1, "insufficient_data") == (None, None)
 
 
-def test_roots5_has_no_threshold_and_no_recovery():
+def test_roots5_has_no_threshold_and_no_leaving_caseness():
     roots5 = INSTRUMENTS["roots5"]
     assert reliable_change(roots5, 40, 5, 2) == "not_applicable"
-    assert recovery(roots5, 40, 5, 2, "not_applicable") == (None, None)
+    assert leaving_caseness(roots5, 40, 5, 2, "not_applicable") == (None, None)
 
 
 @pytest.mark.parametrize(
     ("code", "baseline", "latest", "expected"),
     [
         ("phq9", 9, 3, (None, None)),  # not a case at baseline
-        ("phq9", 10, 9, (True, False)),  # recovered, change not reliable
+        ("phq9", 10, 9, (True, False)),  # no longer a case, change not reliable
         ("phq9", 20, 12, (False, False)),  # reliably better, still a case
         ("phq9", 18, 8, (True, True)),
         ("gad7", 7, 0, (None, None)),
@@ -116,10 +124,10 @@ def test_roots5_has_no_threshold_and_no_recovery():
         ("rses", 10, 17, (True, True)),
     ],
 )
-def test_recovery(code, baseline, latest, expected):
+def test_leaving_caseness(code, baseline, latest, expected):
     instrument = INSTRUMENTS[code]
     label = reliable_change(instrument, baseline, latest, 2)
-    assert recovery(instrument, baseline, latest, 2, label) == expected
+    assert leaving_caseness(instrument, baseline, latest, 2, label) == expected
 
 
 # --- Through the API, with real administrations -------------------------------------------------
@@ -162,7 +170,7 @@ def test_worked_example_phq9_18_to_8_through_the_api(client_record, administer, 
     assert (row["baseline"], row["latest"], row["change"]) == (18, 8, -10)
     assert row["reliable_change"] == "improved"
     assert row["reliable_change_threshold"] == 6
-    assert (row["recovered"], row["reliable_recovery"]) == (True, True)
+    assert (row["no_longer_a_case"], row["reliably_improved_and_no_longer_a_case"]) == (True, True)
 
 
 @pytest.mark.django_db
@@ -173,7 +181,40 @@ def test_worked_example_gad7_12_to_9_through_the_api(client_record, administer, 
     assert (row["baseline"], row["latest"], row["change"]) == (12, 9, -3)
     assert row["reliable_change"] == "no_reliable_change"
     assert row["reliable_change_threshold"] == 4
-    assert (row["recovered"], row["reliable_recovery"]) == (False, False)
+    assert (row["no_longer_a_case"], row["reliably_improved_and_no_longer_a_case"]) == (
+        False,
+        False,
+    )
+
+
+@pytest.mark.django_db
+def test_baseline_and_latest_name_their_administrations_even_on_one_day(
+    client_record, administer, progress
+):
+    # Two PHQ-9s on one day: the first recorded is the baseline, the second the latest.
+    morning = administer(client_record, "phq9", responses_scoring("phq9", 16), on=d(2025, 2, 3))
+    afternoon = administer(client_record, "phq9", responses_scoring("phq9", 9), on=d(2025, 2, 3))
+    row = outcome(progress(), "phq9")
+    assert (row["baseline_assessment"], row["latest_assessment"]) == (
+        morning["id"],
+        afternoon["id"],
+    )
+    assert (row["baseline"], row["latest"], row["reliable_change"]) == (16, 9, "improved")
+
+    # An earlier-dated one, recorded last, becomes the baseline.
+    earliest = administer(client_record, "phq9", responses_scoring("phq9", 20), on=d(2025, 1, 6))
+    row = outcome(progress(), "phq9")
+    assert (row["baseline_assessment"], row["latest_assessment"]) == (
+        earliest["id"],
+        afternoon["id"],
+    )
+
+
+@pytest.mark.django_db
+def test_a_single_administration_is_both_baseline_and_latest(client_record, administer, progress):
+    only = administer(client_record, "rses", responses_scoring("rses", 12))
+    row = outcome(progress(), "rses")
+    assert (row["baseline_assessment"], row["latest_assessment"]) == (only["id"], only["id"])
 
 
 @pytest.mark.django_db
@@ -182,7 +223,10 @@ def test_deterioration(client_record, administer, progress):
     administer(client_record, "phq9", responses_scoring("phq9", 12), on=d(2025, 2, 6))
     row = outcome(progress(), "phq9")
     assert (row["change"], row["reliable_change"]) == (8, "deteriorated")
-    assert (row["recovered"], row["reliable_recovery"]) == (None, None)  # not a case at baseline
+    assert (row["no_longer_a_case"], row["reliably_improved_and_no_longer_a_case"]) == (
+        None,
+        None,
+    )  # not a case at baseline
 
 
 @pytest.mark.django_db
@@ -191,17 +235,17 @@ def test_a_single_administration_is_insufficient_data(client_record, administer,
     row = outcome(progress(), "gad7")
     assert (row["baseline"], row["latest"], row["change"]) == (15, 15, None)
     assert row["reliable_change"] == "insufficient_data"
-    assert (row["recovered"], row["reliable_recovery"]) == (None, None)
+    assert (row["no_longer_a_case"], row["reliably_improved_and_no_longer_a_case"]) == (None, None)
     assert len(row["points"]) == 1
 
 
 @pytest.mark.django_db
-def test_recovered_without_reliable_change(client_record, administer, progress):
+def test_no_longer_a_case_without_reliable_change(client_record, administer, progress):
     administer(client_record, "phq9", responses_scoring("phq9", 11), on=d(2025, 1, 6))
     administer(client_record, "phq9", responses_scoring("phq9", 8), on=d(2025, 2, 6))
     row = outcome(progress(), "phq9")
     assert row["reliable_change"] == "no_reliable_change"
-    assert (row["recovered"], row["reliable_recovery"]) == (True, False)
+    assert (row["no_longer_a_case"], row["reliably_improved_and_no_longer_a_case"]) == (True, False)
 
 
 @pytest.mark.django_db
@@ -213,7 +257,7 @@ def test_rses_higher_is_better(client_record, administer, progress):
     assert (row["baseline"], row["latest"], row["change"]) == (10, 17, 7)
     assert row["reliable_change"] == "improved"
     assert row["reliable_change_threshold"] == 6
-    assert (row["recovered"], row["reliable_recovery"]) == (True, True)
+    assert (row["no_longer_a_case"], row["reliably_improved_and_no_longer_a_case"]) == (True, True)
     assert [p["severity"] for p in row["points"]] == ["low", "normal"]
 
 
@@ -223,7 +267,7 @@ def test_rses_falling_self_esteem_is_deterioration(client_record, administer, pr
     administer(client_record, "rses", responses_scoring("rses", 14), on=d(2025, 2, 6))
     row = outcome(progress(), "rses")
     assert (row["change"], row["reliable_change"]) == (-8, "deteriorated")
-    assert (row["recovered"], row["reliable_recovery"]) == (None, None)
+    assert (row["no_longer_a_case"], row["reliably_improved_and_no_longer_a_case"]) == (None, None)
 
 
 @pytest.mark.django_db
@@ -235,7 +279,7 @@ def test_roots5_reports_not_applicable_and_the_change_per_root(client_record, ad
     assert (row["baseline"], row["latest"], row["change"]) == (35, 25, -10)
     assert row["reliable_change"] == "not_applicable"
     assert row["reliable_change_threshold"] is None
-    assert (row["recovered"], row["reliable_recovery"]) == (None, None)
+    assert (row["no_longer_a_case"], row["reliably_improved_and_no_longer_a_case"]) == (None, None)
     assert [p["severity"] for p in row["points"]] == [None, None]
     assert [r["root"] for r in body["roots"]] == ROOT_ORDER
     assert [(r["latest_index"], r["index_change"]) for r in body["roots"]] == [
@@ -263,7 +307,7 @@ def test_baseline_and_latest_follow_the_date_not_the_order_of_entry(
     ]
     assert (row["baseline"], row["latest"], row["change"]) == (18, 8, -10)
     assert row["reliable_change"] == "improved"
-    assert (row["recovered"], row["reliable_recovery"]) == (True, True)
+    assert (row["no_longer_a_case"], row["reliably_improved_and_no_longer_a_case"]) == (True, True)
 
 
 @pytest.mark.django_db
@@ -284,7 +328,7 @@ def test_voided_administrations_are_left_out(
     assert row["points"][0]["assessment"] == first["id"]
     assert len(row["points"]) == 2
     assert (row["baseline"], row["latest"], row["change"]) == (11, 9, -2)
-    assert (row["recovered"], row["reliable_recovery"]) == (True, False)
+    assert (row["no_longer_a_case"], row["reliably_improved_and_no_longer_a_case"]) == (True, False)
     # ...but its risk flag is not: it stays open and listed.
     (flag,) = body["risk_flags"]
     assert (flag["assessment"], flag["assessment_voided"], flag["is_open"]) == (
@@ -292,6 +336,107 @@ def test_voided_administrations_are_left_out(
         True,
         True,
     )
+
+
+# --- Paired outcomes (PHQ-9 with GAD-7) through the API ------------------------------------------
+
+
+def point(body: dict, score: int, on: str, severity: str) -> dict:
+    return {
+        "assessment": body["id"],
+        "administered_on": on,
+        "total_score": score,
+        "severity": severity,
+    }
+
+
+@pytest.mark.django_db
+def test_paired_worked_example_is_reliable_improvement_not_recovery(
+    client_record, administer, progress
+):
+    phq9_first = administer(client_record, "phq9", responses_scoring("phq9", 18), on=d(2025, 1, 6))
+    gad7_first = administer(client_record, "gad7", responses_scoring("gad7", 12), on=d(2025, 1, 6))
+    phq9_last = administer(client_record, "phq9", responses_scoring("phq9", 8), on=d(2025, 3, 3))
+    # Taken two days after the PHQ-9: within the 7-day window, so the same time point.
+    gad7_last = administer(client_record, "gad7", responses_scoring("gad7", 9), on=d(2025, 3, 5))
+
+    assert progress()["paired_outcomes"] == {
+        "status": "assessed",
+        "pairing_window_days": 7,
+        "pair_count": 2,
+        "baseline_pair": {
+            "phq9": point(phq9_first, 18, "2025-01-06", "moderately_severe"),
+            "gad7": point(gad7_first, 12, "2025-01-06", "moderate"),
+        },
+        "latest_pair": {
+            "phq9": point(phq9_last, 8, "2025-03-03", "mild"),
+            "gad7": point(gad7_last, 9, "2025-03-05", "mild"),
+        },
+        "caseness_at_baseline": True,
+        "recovery": False,  # GAD-7 9 is at or above 8
+        "reliable_improvement": True,  # PHQ-9 down 10; GAD-7 down 3 is no deterioration
+        "reliable_deterioration": False,
+        "reliable_recovery": False,
+    }
+
+
+@pytest.mark.django_db
+def test_paired_reliable_recovery_through_the_api(client_record, administer, progress):
+    administer(client_record, "phq9", responses_scoring("phq9", 12), on=d(2025, 1, 6))
+    administer(client_record, "gad7", responses_scoring("gad7", 9), on=d(2025, 1, 6))
+    administer(client_record, "phq9", responses_scoring("phq9", 9), on=d(2025, 3, 3))
+    administer(client_record, "gad7", responses_scoring("gad7", 5), on=d(2025, 3, 3))
+
+    paired = progress()["paired_outcomes"]
+
+    assert (paired["recovery"], paired["reliable_improvement"], paired["reliable_recovery"]) == (
+        True,
+        True,
+        True,
+    )
+
+
+@pytest.mark.django_db
+def test_paired_outcomes_are_null_without_both_measures(client_record, administer, progress):
+    administer(client_record, "phq9", responses_scoring("phq9", 18), on=d(2025, 1, 6))
+    administer(client_record, "phq9", responses_scoring("phq9", 8), on=d(2025, 3, 3))
+    administer(client_record, "rses", responses_scoring("rses", 10), on=d(2025, 1, 6))
+
+    assert progress()["paired_outcomes"] is None
+
+
+@pytest.mark.django_db
+def test_paired_outcomes_need_two_pairs_and_leave_voided_ones_out(
+    as_user, clinician, client_record, administer, progress
+):
+    administer(client_record, "phq9", responses_scoring("phq9", 18), on=d(2025, 1, 6))
+    first_gad7 = administer(client_record, "gad7", responses_scoring("gad7", 12), on=d(2025, 1, 6))
+    administer(client_record, "phq9", responses_scoring("phq9", 8), on=d(2025, 3, 3))
+    administer(client_record, "gad7", responses_scoring("gad7", 5), on=d(2025, 3, 3))
+    assert progress()["paired_outcomes"]["status"] == "assessed"
+
+    response = as_user(clinician).post(
+        f"{ASSESSMENTS}{first_gad7['id']}/void/",
+        {"reason": "Another client's form."},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+
+    paired = progress()["paired_outcomes"]
+    # The January PHQ-9 has no GAD-7 within 7 days now: one pair, in March.
+    assert (paired["status"], paired["pair_count"]) == ("insufficient_data", 1)
+    assert paired["baseline_pair"]["phq9"]["administered_on"] == "2025-03-03"
+    assert paired["latest_pair"] is None
+    assert paired["caseness_at_baseline"] is False
+    assert [
+        paired[key]
+        for key in (
+            "recovery",
+            "reliable_improvement",
+            "reliable_deterioration",
+            "reliable_recovery",
+        )
+    ] == [None, None, None, None]
 
 
 @pytest.mark.django_db
@@ -480,6 +625,10 @@ def test_progress_runs_a_fixed_number_of_queries(
         administrations // 5
     )
     assert len(body["risk_flags"]) == RiskFlag.objects.filter(client=client_record).count() > 0
+    # PHQ-9 and GAD-7 a day apart pair up: one pair from two administrations, several from 30.
+    assert body["paired_outcomes"]["status"] == (
+        "assessed" if administrations > 2 else "insufficient_data"
+    )
 
 
 @pytest.mark.django_db

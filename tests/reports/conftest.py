@@ -175,12 +175,13 @@ EXPECTED_CSV_ROWS = [
 ]
 
 # Per instrument over the non-void administrations: (administrations, baseline, latest, change,
-# reliable change, recovered), by INSTRUMENTS.md (PHQ-9 18 -> 8 and GAD-7 12 -> 9 are its worked
-# examples; RSES is a case below 15 and needs 6 points; roots5 has no threshold nor cut-off).
+# reliable change, no longer a case), by INSTRUMENTS.md (PHQ-9 18 -> 8 and GAD-7 12 -> 9 are its
+# worked examples; RSES is a case below 15 and needs 6 points; roots5 has no threshold nor
+# cut-off).
 EXPECTED_OUTCOMES = {
-    "phq9": ("3", "18", "8", "-10", "improved", "True"),
-    "gad7": ("2", "12", "9", "-3", "no_reliable_change", "False"),
-    "rses": ("2", "10", "20", "10", "improved", "True"),
+    "phq9": ("3", "18", "8", "-10", "improved", "true"),
+    "gad7": ("2", "12", "9", "-3", "no_reliable_change", "false"),
+    "rses": ("2", "10", "20", "10", "improved", "true"),
     "roots5": ("2", "30", "20", "-10", "not_applicable", ""),
 }
 

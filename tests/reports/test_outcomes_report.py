@@ -1,9 +1,11 @@
 """GET /reports/outcomes/: practice outcomes for service evaluation as CSV, one row per client
-and instrument (first vs latest non-void administration), checked against hand-built data;
-filters by clinician, status and administration dates; spreadsheet-safe client names; and a
-fixed number of queries however many clients there are. Who sees which rows: see
+and instrument (first vs latest non-void administration) with the client's paired PHQ-9/GAD-7
+outcomes, checked against hand-built data; booleans as true/false; filters by clinician, status
+and administration dates; an optional UTF-8 byte order mark; spreadsheet-safe client names; and
+a fixed number of queries however many clients there are. Who sees which rows: see
 test_report_access.py."""
 
+import csv
 import datetime
 
 import pytest
@@ -14,7 +16,7 @@ from tests.reports.conftest import EXPECTED_OUTCOMES, OUTCOMES, body, read_csv, 
 
 pytestmark = pytest.mark.django_db
 
-COLUMNS = [
+INSTRUMENT_COLUMNS = [
     "client_id",
     "client_name",
     "instrument",
@@ -23,14 +25,30 @@ COLUMNS = [
     "latest",
     "change",
     "reliable_change",
-    "recovered",
+    "no_longer_a_case",
 ]
-OUTCOME_FIELDS = COLUMNS[3:]
+PAIRED_COLUMNS = [
+    "paired_status",
+    "paired_baseline_on",
+    "paired_baseline_phq9",
+    "paired_baseline_gad7",
+    "paired_latest_on",
+    "paired_latest_phq9",
+    "paired_latest_gad7",
+    "caseness_at_baseline",
+    "recovery",
+    "reliable_improvement",
+    "reliable_deterioration",
+    "reliable_recovery",
+]
+COLUMNS = INSTRUMENT_COLUMNS + PAIRED_COLUMNS
+OUTCOME_FIELDS = INSTRUMENT_COLUMNS[3:]
+NOT_APPLICABLE = dict.fromkeys(PAIRED_COLUMNS, "")
 
 
 def outcomes(response) -> dict[tuple[str, str], tuple]:
-    """The rows of the outcomes CSV keyed by (client id, instrument), after checking the
-    response is a CSV attachment with the right header and no repeated key."""
+    """The per-instrument columns of the outcomes CSV keyed by (client id, instrument), after
+    checking the response is a CSV attachment with the right header and no repeated key."""
     assert response.status_code == 200, body(response)
     assert response["Content-Type"].startswith("text/csv")
     assert response["Content-Disposition"].startswith("attachment;")
@@ -41,6 +59,16 @@ def outcomes(response) -> dict[tuple[str, str], tuple]:
     }
     assert len(keyed) == len(rows), rows
     return keyed
+
+
+def paired(response) -> dict[str, dict]:
+    """The paired outcome columns by client id, after checking each client's rows agree."""
+    _, rows = read_csv(response)
+    by_client: dict[str, dict] = {}
+    for row in rows:
+        columns = {name: row[name] for name in PAIRED_COLUMNS}
+        assert by_client.setdefault(row["client_id"], columns) == columns, rows
+    return by_client
 
 
 def names(response) -> dict[str, str]:
@@ -76,13 +104,13 @@ def test_outcomes_of_a_single_administration_are_insufficient_data(clinician, re
 
 def test_outcomes_of_deterioration_and_of_a_non_case_at_baseline(clinician, record, as_user):
     client = ClientFactory(primary_clinician=clinician)
-    # PHQ-9 4 -> 16: +12, reliably worse; not a case at baseline, so recovery does not apply.
+    # PHQ-9 4 -> 16: +12, reliably worse; not a case at baseline, so caseness does not apply.
     record(client, "phq9", 4, datetime.date(2025, 2, 1))
     record(client, "phq9", 16, datetime.date(2025, 4, 1))
     # RSES 24 -> 19: -5 (higher is better), under the 6-point threshold; not a case at baseline.
     record(client, "rses", 24, datetime.date(2025, 2, 1))
     record(client, "rses", 19, datetime.date(2025, 4, 1))
-    # GAD-7 9 -> 4: -5, reliably better (4 points), a case (>= 8) recovered.
+    # GAD-7 9 -> 4: -5, reliably better (4 points), a case (>= 8) and no longer one.
     record(client, "gad7", 9, datetime.date(2025, 2, 1))
     record(client, "gad7", 6, datetime.date(2025, 3, 1))
     record(client, "gad7", 4, datetime.date(2025, 4, 1))
@@ -92,7 +120,7 @@ def test_outcomes_of_deterioration_and_of_a_non_case_at_baseline(clinician, reco
     assert rows == {
         (str(client.pk), "phq9"): ("2", "4", "16", "12", "deteriorated", ""),
         (str(client.pk), "rses"): ("2", "24", "19", "-5", "no_reliable_change", ""),
-        (str(client.pk), "gad7"): ("3", "9", "4", "-5", "improved", "True"),
+        (str(client.pk), "gad7"): ("3", "9", "4", "-5", "improved", "true"),
     }
 
 
@@ -110,9 +138,87 @@ def test_outcomes_leave_out_voided_administrations_and_clients_with_only_voided_
 
     rows = outcomes(as_user(clinician).get(OUTCOMES))
 
-    assert rows == {(str(client.pk), "phq9"): ("2", "18", "8", "-10", "improved", "True")}
+    assert rows == {(str(client.pk), "phq9"): ("2", "18", "8", "-10", "improved", "true")}
     assert str(only_voided.pk) not in {key[0] for key in rows}
     assert str(no_records.pk) not in {key[0] for key in rows}
+
+
+# --- Paired outcomes (PHQ-9 with GAD-7) ---------------------------------------------------------
+
+
+def test_paired_outcomes_of_the_hand_built_history_are_its_worked_example(
+    history, clinician, as_user
+):
+    # Pairs: PHQ-9 18 (6 Jan) with GAD-7 12 (7 Jan), and PHQ-9 8 (3 Mar) with GAD-7 9 (4 Mar);
+    # the February PHQ-9 has no GAD-7 within 7 days, and the voided GAD-7 of 5 Jan is left out.
+    rows = paired(as_user(clinician).get(OUTCOMES))
+
+    assert rows == {
+        str(history.client.pk): {
+            "paired_status": "assessed",
+            "paired_baseline_on": "2025-01-06",
+            "paired_baseline_phq9": "18",
+            "paired_baseline_gad7": "12",
+            "paired_latest_on": "2025-03-03",
+            "paired_latest_phq9": "8",
+            "paired_latest_gad7": "9",
+            "caseness_at_baseline": "true",
+            "recovery": "false",
+            "reliable_improvement": "true",
+            "reliable_deterioration": "false",
+            "reliable_recovery": "false",
+        }
+    }
+
+
+def test_paired_outcomes_of_reliable_recovery_deterioration_and_no_pairs(
+    clinician, record, as_user
+):
+    recovered = ClientFactory(primary_clinician=clinician)
+    record(recovered, "phq9", 12, datetime.date(2025, 1, 6))
+    record(recovered, "gad7", 9, datetime.date(2025, 1, 6))
+    record(recovered, "phq9", 9, datetime.date(2025, 3, 3))
+    record(recovered, "gad7", 5, datetime.date(2025, 3, 3))
+    worse = ClientFactory(primary_clinician=clinician)
+    record(worse, "phq9", 4, datetime.date(2025, 1, 6))
+    record(worse, "gad7", 3, datetime.date(2025, 1, 6))
+    record(worse, "phq9", 10, datetime.date(2025, 3, 3))
+    record(worse, "gad7", 4, datetime.date(2025, 3, 3))
+    one_pair = ClientFactory(primary_clinician=clinician)
+    record(one_pair, "phq9", 15, datetime.date(2025, 1, 6))
+    record(one_pair, "gad7", 6, datetime.date(2025, 1, 13))
+    phq9_only = ClientFactory(primary_clinician=clinician)
+    record(phq9_only, "phq9", 15, datetime.date(2025, 1, 6))
+    record(phq9_only, "phq9", 5, datetime.date(2025, 3, 3))
+
+    rows = paired(as_user(clinician).get(OUTCOMES))
+
+    outcome_columns = PAIRED_COLUMNS[-5:]
+    assert [rows[str(recovered.pk)][c] for c in outcome_columns] == [
+        "true", "true", "true", "false", "true",
+    ]  # fmt: skip
+    # Not a case at baseline: no recovery, but PHQ-9 up 6 is a reliable deterioration.
+    assert [rows[str(worse.pk)][c] for c in outcome_columns] == [
+        "false", "", "false", "true", "",
+    ]  # fmt: skip
+    assert rows[str(one_pair.pk)] == {
+        **NOT_APPLICABLE,
+        "paired_status": "insufficient_data",
+        "paired_baseline_on": "2025-01-06",
+        "paired_baseline_phq9": "15",
+        "paired_baseline_gad7": "6",
+        "caseness_at_baseline": "true",
+    }
+    assert rows[str(phq9_only.pk)] == NOT_APPLICABLE
+
+
+def test_paired_outcomes_use_only_administrations_in_the_date_range(history, clinician, as_user):
+    response = as_user(clinician).get(f"{OUTCOMES}?administered_after=2025-01-07")
+
+    # The January PHQ-9 is out of range, so the January GAD-7 has no partner: one pair left.
+    rows = paired(response)
+    assert rows[str(history.client.pk)]["paired_status"] == "insufficient_data"
+    assert rows[str(history.client.pk)]["paired_baseline_on"] == "2025-03-03"
 
 
 # --- Filters -------------------------------------------------------------------------------
@@ -214,7 +320,7 @@ def test_outcomes_date_filters_include_the_boundary_days(caseload, supervisor, a
         )
     )
 
-    assert rows[(str(caseload["own"].pk), "phq9")] == ("2", "20", "9", "-11", "improved", "True")
+    assert rows[(str(caseload["own"].pk), "phq9")] == ("2", "20", "9", "-11", "improved", "true")
 
 
 @pytest.mark.parametrize(
@@ -252,6 +358,47 @@ def test_outcomes_are_chosen_by_accept_text_csv(history, clinician, as_user):
     response = as_user(clinician).get(OUTCOMES, HTTP_ACCEPT="text/csv")
 
     assert len(outcomes(response)) == len(EXPECTED_OUTCOMES)
+
+
+# --- Byte order mark -----------------------------------------------------------------------------
+
+BOM = b"\xef\xbb\xbf"
+
+
+@pytest.mark.parametrize("value", ["1", "true"])
+def test_outcomes_with_bom_start_with_the_utf8_byte_order_mark(value, clinician, record, as_user):
+    client = ClientFactory(primary_clinician=clinician, given_name="Zoë", family_name="Ångström")
+    record(client, "phq9", 14, datetime.date(2025, 2, 1))
+
+    response = as_user(clinician).get(f"{OUTCOMES}?bom={value}")
+
+    assert response.status_code == 200
+    assert response.streaming
+    content = body(response)
+    assert content.startswith(BOM + b"client_id,")
+    assert "Zoë Ångström".encode() in content
+    header, *rows = csv.reader(content.decode("utf-8-sig").splitlines())
+    assert header == COLUMNS
+    assert len(rows) == 1
+
+
+@pytest.mark.parametrize("query", ["", "?bom=0", "?bom=false"])
+def test_outcomes_without_bom_start_with_the_header(query, clinician, record, as_user):
+    record(ClientFactory(primary_clinician=clinician), "phq9", 14, datetime.date(2025, 2, 1))
+
+    response = as_user(clinician).get(f"{OUTCOMES}{query}")
+
+    assert response.status_code == 200
+    content = body(response)
+    assert content.startswith(b"client_id,")
+    assert len(content.decode("utf-8").splitlines()) == 2  # the header and one row
+
+
+@pytest.mark.parametrize("value", ["yes", "TRUE", "2", ""])
+def test_outcomes_with_a_bom_other_than_yes_or_no_is_400_naming_it(value, clinician, as_user):
+    response = as_user(clinician).get(f"{OUTCOMES}?bom={value}")
+
+    assert_problem(response, 400, "bom")
 
 
 # --- Formula injection ---------------------------------------------------------------------
@@ -297,9 +444,10 @@ def test_outcomes_leave_ordinary_names_as_they_are(clinician, record, as_user):
 OUTCOMES_QUERIES = 4
 
 
+@pytest.mark.parametrize("query", ["", "?bom=1"])
 @pytest.mark.parametrize("clients", [1, 10])
 def test_outcomes_cost_a_fixed_number_of_queries(
-    clients, clinician, practice, record, as_user, django_assert_num_queries
+    clients, query, clinician, practice, record, as_user, django_assert_num_queries
 ):
     for index in range(clients):
         client = ClientFactory(
@@ -308,10 +456,15 @@ def test_outcomes_cost_a_fixed_number_of_queries(
         record(client, "phq9", 15, datetime.date(2025, 1, 1 + index))
         record(client, "phq9", 7, datetime.date(2025, 2, 1 + index))
         record(client, "gad7", 11, datetime.date(2025, 1, 1 + index))
+        record(client, "gad7", 6, datetime.date(2025, 2, 1 + index))
     api = as_user(clinician)
 
     with django_assert_num_queries(OUTCOMES_QUERIES):
-        response = api.get(OUTCOMES)
-        _, rows = read_csv(response)
+        response = api.get(f"{OUTCOMES}{query}")
+        content = body(response)
+
+    assert response.streaming
+    rows = list(csv.DictReader(content.decode("utf-8-sig").splitlines()))
 
     assert len(rows) == 2 * clients
+    assert {row["paired_status"] for row in rows} == {"assessed"}

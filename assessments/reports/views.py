@@ -97,8 +97,9 @@ CLIENT_REPORT_SCHEMA = extend_schema(
 class ClientReportView(ExportView):
     """A client's progress report: a PDF to hand over (charts with bands, outcomes in plain
     words, roots of insecurity, homework adherence, open risk flags), CSV rows of the
-    administrations, the progress document as JSON, or a FHIR R4B Bundle. Chosen by `Accept`
-    or `?format=`. Clinical content: admins get 404."""
+    administrations, the progress document as JSON, or a FHIR R4B Bundle (served as
+    `application/fhir+json; fhirVersion=4.3`). Chosen by `Accept` or `?format=`. Clinical
+    content: admins get 404."""
 
     renderer_classes = [JSONRenderer, PDFRenderer, CSVRenderer, FHIRRenderer]
     audit_object_type = "client"

@@ -36,7 +36,7 @@ def assessment_record(
             client=client,
             assessment=assessment,
             flag=rule.flag,
-            description=f"{definition.name}: {rule.description}",
+            description=definition.risk_flag_description(rule, responses[rule.item - 1]),
             raised_on=assessment.administered_on,
         )
         for rule in definition.risk_rules

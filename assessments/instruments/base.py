@@ -133,6 +133,15 @@ class Instrument:
     def band_for(self, total: int) -> Band | None:
         return next((b for b in self.bands if b.min_score <= total <= b.max_score), None)
 
+    def risk_flag_description(self, rule: RiskRule, value: int) -> str:
+        """What a raised flag says: the item in its own words, and the answer given."""
+        text = self.items[rule.item - 1].text
+        label = next(option.label for option in self.options if option.value == value)
+        return (
+            f"{self.name} item {rule.item} ({text[0].lower()}{text[1:]}) "
+            f"answered {value}: {label.lower()}"
+        )
+
     def is_case(self, total: int) -> bool | None:
         return self.clinical_cutoff.is_case(total) if self.clinical_cutoff else None
 

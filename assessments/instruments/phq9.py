@@ -74,7 +74,10 @@ PHQ9 = Instrument(
             item=9,
             min_value=1,
             flag="risk",
-            description="Item 9 (thoughts of being better off dead or of self-harm) above 0.",
+            description=(
+                "Item 9 (thoughts that you would be better off dead or of hurting yourself in "
+                "some way) answered 1, 2 or 3: several days or more."
+            ),
         ),
     ),
     loinc=Loinc(panel="44249-1", total="44261-6", items={9: "44260-8"}),

@@ -679,7 +679,8 @@ def test_fhir_open_risk_flag_is_an_active_safety_flag_on_the_patient(
     assert [codings(category) for category in flag["category"]] == [[(FLAG_CATEGORY, "safety")]]
     assert codings(flag["code"]) == [(RISK_FLAG_SYSTEM, "risk")]
     assert flag["code"]["text"] == (
-        "PHQ-9: Item 9 (thoughts of being better off dead or of self-harm) above 0."
+        "PHQ-9 item 9 (thoughts that you would be better off dead or of hurting yourself in some "
+        "way) answered 1: several days"
     )
     assert flag["subject"] == {"reference": f"urn:uuid:{history.client.pk}", "type": "Patient"}
     assert flag["period"] == {"start": "2025-02-03"}

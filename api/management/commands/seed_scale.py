@@ -321,7 +321,9 @@ class Command(BaseCommand):
                         client=client,
                         assessment=assessment,
                         flag=rule.flag,
-                        description=f"{instrument.name}: {rule.description}",
+                        description=instrument.risk_flag_description(
+                            rule, responses[rule.item - 1]
+                        ),
                         raised_on=assessment.administered_on,
                     )
                     for rule in instrument.risk_rules

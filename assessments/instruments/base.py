@@ -136,11 +136,13 @@ class Instrument:
     def risk_flag_description(self, rule: RiskRule, value: int) -> str:
         """What a raised flag says: the item in its own words, and the answer given."""
         text = self.items[rule.item - 1].text
-        label = next(option.label for option in self.options if option.value == value)
         return (
             f"{self.name} item {rule.item} ({text[0].lower()}{text[1:]}) "
-            f"answered {value}: {label.lower()}"
+            f"answered {value}: {self.option_label(value).lower()}"
         )
+
+    def option_label(self, value: int) -> str:
+        return next(option.label for option in self.options if option.value == value)
 
     def is_case(self, total: int) -> bool | None:
         return self.clinical_cutoff.is_case(total) if self.clinical_cutoff else None

@@ -2,6 +2,9 @@
 
 ReportLab rather than WeasyPrint: it is pure Python with no system libraries to install, so
 `make run` and CI need nothing beyond pip, and it draws straight to PDF quickly.
+
+The report is a list of sections, each a function of the report data returning flowables;
+a new section is one more function in `SECTIONS`.
 """
 
 import io
@@ -15,6 +18,7 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Image,
     KeepTogether,
@@ -27,8 +31,9 @@ from reportlab.platypus import (
 
 from api.vocabulary import Root, Strategy
 from assessments.instruments import INSTRUMENTS
-from assessments.reports.charts import instrument_chart, roots_timeline
-from assessments.reports.data import ReportData
+from assessments.instruments.base import CaseWhen, Instrument
+from assessments.reports.charts import better_words, instrument_chart, roots_timeline
+from assessments.reports.data import ReportData, flag_answer
 from sessions.notes import NOTE_SERIALIZERS
 
 # DejaVu Sans ships with matplotlib and covers the characters clinicians type (accents, ≥, —).
@@ -41,19 +46,29 @@ STYLES = {
     name: ParagraphStyle(name, parent=_styles[parent], fontName=font, **extra)
     for name, parent, font, extra in [
         ("title", "Title", "DejaVu-Bold", {}),
-        ("h2", "Heading2", "DejaVu-Bold", {"spaceBefore": 10}),
-        ("h3", "Heading3", "DejaVu-Bold", {}),
+        # A heading never ends a page: it moves to the next with what it introduces.
+        ("h2", "Heading2", "DejaVu-Bold", {"spaceBefore": 10, "keepWithNext": 1}),
+        ("h3", "Heading3", "DejaVu-Bold", {"keepWithNext": 1}),
         ("body", "BodyText", "DejaVu", {}),
+        ("outcome", "BodyText", "DejaVu", {"spaceBefore": 2, "spaceAfter": 2}),
+        (
+            "lead",
+            "BodyText",
+            "DejaVu",
+            {"keepWithNext": 1, "spaceAfter": 6},
+        ),  # introduces what follows
         ("small", "BodyText", "DejaVu", {"fontSize": 8, "leading": 10}),
     ]
 }
+PAGE_WIDTH, PAGE_HEIGHT = A4
+MARGIN = 2 * cm
+TEXT_WIDTH = PAGE_WIDTH - 2 * MARGIN
+HIGHLIGHT = colors.HexColor("#fde0dc")  # rows of a risk answer and of an open flag
 
-OUTCOME_WORDS = {
-    "improved": "Reliably improved",
-    "deteriorated": "Reliably deteriorated",
-    "no_reliable_change": "No reliable change",
-    "insufficient_data": "Not enough administrations to judge change",
-    "not_applicable": "Reliable change does not apply to this measure",
+RELIABLE_CHANGE_WORDS = {
+    "improved": "Reliably improved: the change reaches",
+    "deteriorated": "Reliably deteriorated: the change reaches",
+    "no_reliable_change": "No reliable change: the change is under",
 }
 
 
@@ -61,91 +76,201 @@ def _p(text: str, style: str = "body") -> Paragraph:
     return Paragraph(escape(str(text)), STYLES[style])
 
 
-def _table(rows: list[list], widths: list[float] | None = None) -> Table:
+def _table(
+    rows: list[list], widths: list[float] | None = None, highlight=(), padding: float = 6
+) -> Table:
+    """Cells as small paragraphs, the header row repeated on each page; rows whose index (in
+    `rows`, header included) is in `highlight` are shaded."""
+    widths = widths or [TEXT_WIDTH / len(rows[0])] * len(rows[0])
     table = Table(
         [[_p(cell, "small") for cell in row] for row in rows], colWidths=widths, repeatRows=1
     )
-    table.setStyle(
-        TableStyle(
-            [
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eceff1")),
-                ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#b0bec5")),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]
-        )
-    )
+    style = [
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eceff1")),
+        ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#b0bec5")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), padding),
+        ("RIGHTPADDING", (0, 0), (-1, -1), padding),
+    ]
+    style += [("BACKGROUND", (0, row), (-1, row), HIGHLIGHT) for row in highlight]
+    table.setStyle(TableStyle(style))
     return table
 
 
-def _image(png: bytes, width: float = 16 * cm) -> Image:
+def _image(png: bytes, width: float = TEXT_WIDTH) -> Image:
     image = Image(io.BytesIO(png))
     image.drawHeight = width * image.imageHeight / image.imageWidth
     image.drawWidth = width
     return image
 
 
-def _outcome_sentence(outcome: dict) -> str:
-    instrument = INSTRUMENTS[outcome["instrument"]]
-    sentence = OUTCOME_WORDS[outcome["reliable_change"]]
-    if outcome["change"] is not None:
-        sentence += (
-            f": from {outcome['baseline']} to {outcome['latest']} ({outcome['change']:+d} points"
-        )
-        if instrument.reliable_change:
-            sentence += f"; reliable change needs {instrument.reliable_change.threshold}"
-        sentence += ")"
-    sentence += "."
-    if outcome["no_longer_a_case"] is not None:
-        sentence += (
-            " Recovered: no longer a case by the clinical cut-off"
-            if outcome["no_longer_a_case"]
-            else " Not recovered: still a case by the clinical cut-off"
-        )
-        if outcome["reliably_improved_and_no_longer_a_case"]:
-            sentence += ", with reliable improvement (reliable recovery)"
-        sentence += "."
-    elif instrument.clinical_cutoff and outcome["change"] is not None:
-        sentence += " Recovery does not apply: the client was not a case at baseline."
-    return sentence
+def signed(number: int) -> str:
+    """+3, 0, and a true minus sign for a fall, as print uses."""
+    if number > 0:
+        return f"+{number}"
+    return f"\N{MINUS SIGN}{-number}" if number < 0 else "0"
+
+
+def _day(value) -> str:
+    return value.isoformat() if value else "—"
+
+
+def _full_name(client) -> str:
+    return f"{client.given_name} {client.family_name}"
+
+
+# --- Header --------------------------------------------------------------------------------
+
+
+def _flag_counts(data: ReportData) -> str:
+    open_count = sum(flag.is_open for flag in data.risk_flags)
+    return f"{open_count} open, {len(data.risk_flags) - open_count} acknowledged"
 
 
 def _header(data: ReportData) -> list:
     client = data.client
     start, end = data.period
     rows = [
-        ["Client", f"{client.given_name} {client.family_name}"],
-        ["Date of birth", client.date_of_birth.isoformat() if client.date_of_birth else "—"],
+        ["Client", _full_name(client)],
+        ["Date of birth", _day(client.date_of_birth)],
         ["Client reference", client.external_id or "—"],
         ["Primary clinician", client.primary_clinician.full_name],
         ["Practice", client.practice.name],
         ["Period covered", f"{start} to {end}" if start else "No records yet"],
+        ["Risk flags", _flag_counts(data) + (" (listed below)" if data.risk_flags else "")],
         ["Generated", data.generated_at.strftime("%d %B %Y %H:%M UTC")],
     ]
-    return [_p("Progress report", "title"), _table(rows, [4.5 * cm, 11.5 * cm])]
+    return [_p("Progress report", "title"), _table(rows, [4.5 * cm, TEXT_WIDTH - 4.5 * cm])]
+
+
+# --- Standardized measures: one sentence per question a reader asks of an outcome ----------
+
+
+def _instrument_heading(instrument: Instrument) -> str:
+    return (
+        f"{instrument.name} (total {instrument.min_score}\N{EN DASH}{instrument.max_score}, "
+        f"{better_words(instrument)})"
+    )
+
+
+def _change_sentence(outcome: dict, instrument: Instrument) -> str:
+    if outcome["change"] is None:
+        return (
+            f"One administration so far: {outcome['baseline']} ({better_words(instrument)}); "
+            "change needs a second."
+        )
+    sentence = (
+        f"Change from {outcome['baseline']} to {outcome['latest']}: "
+        f"{signed(outcome['change'])} points ({better_words(instrument)})."
+    )
+    if instrument.reliable_change is None:
+        return sentence + " Reliable change does not apply: there is no reliable change threshold."
+    return (
+        f"{sentence} {RELIABLE_CHANGE_WORDS[outcome['reliable_change']]} the reliable change "
+        f"threshold of {instrument.reliable_change.threshold} points."
+    )
+
+
+def _cutoff_words(instrument: Instrument) -> str:
+    cutoff = instrument.clinical_cutoff
+    if cutoff.case_when is CaseWhen.AT_OR_ABOVE:
+        return f"a case at {cutoff.threshold} or more"
+    return f"a case below {cutoff.threshold}"
+
+
+def _cutoff_sentence(outcome: dict, instrument: Instrument) -> str:
+    """Per instrument: was a case at baseline, is not at the latest (the cut-off outcome)."""
+    sentence = f"Clinical cut-off: {_cutoff_words(instrument)}."
+    baseline, latest = outcome["baseline"], outcome["latest"]
+    if outcome["change"] is None:
+        state = "a case" if instrument.is_case(latest) else "not a case"
+        return f"{sentence} The one score ({latest}) is {state}."
+    if outcome["no_longer_a_case"] is None:
+        return (
+            f"{sentence} Not a case at baseline ({baseline}): the cut-off outcome does not apply."
+        )
+    if not outcome["no_longer_a_case"]:
+        return f"{sentence} A case at baseline ({baseline}) and still at the latest ({latest})."
+    improved = (
+        ", with reliable improvement" if outcome["reliably_improved_and_no_longer_a_case"] else ""
+    )
+    return f"{sentence} A case at baseline ({baseline}), not at the latest ({latest}){improved}."
+
+
+def _outcome_lines(outcome: dict) -> list[str]:
+    instrument = INSTRUMENTS[outcome["instrument"]]
+    lines = [_change_sentence(outcome, instrument)]
+    if instrument.clinical_cutoff:
+        lines.append(_cutoff_sentence(outcome, instrument))
+    if not instrument.validated:
+        lines.append(
+            f"The {instrument.name} is a Rootwise index, not a validated measure: it has no "
+            "norms, bands or cut-off, and its change is the client's own ratings, not a "
+            "clinical outcome."
+        )
+    return lines
+
+
+def _administration_rows(outcome: dict, instrument: Instrument, data: ReportData) -> tuple:
+    """The table of one instrument's administrations, with the answer to each risk item, and
+    the rows that endorsed one."""
+    risk_items = [rule.item for rule in instrument.risk_rules]
+    responses = {a.pk: a.responses for a in data.administrations}
+    endorsed = data.risk_answers_by_administration()
+    header = ["Date", "Total", "Severity", "Change from baseline"]
+    rows = [header + [f"Item {item} (risk item)" for item in risk_items]]
+    highlight = []
+    for index, point in enumerate(outcome["points"]):
+        answers = {a.item: a for a in endorsed.get(point["assessment"], [])}
+        row = [
+            point["administered_on"].isoformat(),
+            point["total_score"],
+            (point["severity"] or "—").replace("_", " "),
+            "baseline" if index == 0 else signed(point["total_score"] - outcome["baseline"]),
+        ]
+        for item in risk_items:
+            answer = answers.get(item)
+            row.append(
+                f"{answer.value}: {answer.label.lower()}, risk flag"
+                if answer
+                else responses[point["assessment"]][item - 1]
+            )
+        if answers:
+            highlight.append(len(rows))
+        rows.append(row)
+    return rows, highlight
+
+
+def _instrument_block(outcome: dict, data: ReportData) -> list:
+    instrument = INSTRUMENTS[outcome["instrument"]]
+    risk_answers = data.risk_answers_by_administration()
+    chart = instrument_chart(instrument, outcome["points"], outcome["baseline"], risk_answers)
+    rows, highlight = _administration_rows(outcome, instrument, data)
+    return [
+        _p(_instrument_heading(instrument), "h3"),
+        *[_p(line, "outcome") for line in _outcome_lines(outcome)],
+        _image(chart),
+        Spacer(1, 0.15 * cm),
+        _table(rows, highlight=highlight),
+    ]
 
 
 def _instruments(data: ReportData) -> list:
-    flow = [_p("Standardized measures", "h2")]
+    heading = _p("Standardized measures", "h2")
     if not data.progress["instruments"]:
-        flow.append(_p("No assessments have been recorded."))
-    for outcome in data.progress["instruments"]:
-        instrument = INSTRUMENTS[outcome["instrument"]]
-        chart = instrument_chart(instrument, outcome["points"], outcome["baseline"])
-        flow.append(
-            KeepTogether([_p(instrument.name, "h3"), _p(_outcome_sentence(outcome)), _image(chart)])
-        )
-        rows = [["Date", "Total", "Severity", "Change from baseline"]]
-        rows += [
-            [
-                point["administered_on"].isoformat(),
-                point["total_score"],
-                (point["severity"] or "—").replace("_", " "),
-                f"{point['total_score'] - outcome['baseline']:+d}",
-            ]
-            for point in outcome["points"]
-        ]
-        flow.append(_table(rows))
-    return flow
+        return [heading, _p("No assessments have been recorded.")]
+    introduction = _p(
+        "Baseline is the first administration and latest the last; voided administrations "
+        "are left out. Severity bands include both their bounds."
+    )
+    blocks = [_instrument_block(outcome, data) for outcome in data.progress["instruments"]]
+    # Each chart with its outcome and table on one page (a table longer than a page still
+    # splits), and the section's heading with the first of them.
+    blocks[0] = [heading, introduction, *blocks[0]]
+    return [KeepTogether(block) for block in blocks]
+
+
+# --- Roots of insecurity -------------------------------------------------------------------
 
 
 def _roots(data: ReportData) -> list:
@@ -164,57 +289,151 @@ def _roots(data: ReportData) -> list:
     ]
     flow.append(_table(presenting) if len(presenting) > 1 else _p("None recorded."))
     flow.append(_p("Addressed across sessions", "h3"))
-    rows = [["Root", "Sessions", "First", "Last", "Latest index (0-10)"]]
+    rows = [["Root", "Sessions", "First", "Last", "Index, latest (0-10)", "Index change"]]
     for root in data.progress["roots"]:
+        latest, change = root["latest_index"], root["index_change"]
         rows.append(
             [
                 Root(root["root"]).label,
                 root["sessions_addressed"],
-                root["first_addressed"] or "—",
-                root["last_addressed"] or "—",
-                "—" if root["latest_index"] is None else root["latest_index"],
+                _day(root["first_addressed"]),
+                _day(root["last_addressed"]),
+                "—" if latest is None else latest,
+                "—" if change is None else signed(change),
             ]
         )
     flow.append(_table(rows))
+    flow.append(
+        _p(
+            "Index: the client's ratings on the Insecurity Roots Index, a Rootwise index (not a "
+            "validated measure), one item per root from 0 (not at all) to 10 (completely); lower "
+            "is better. Change is the latest rating minus the first.",
+            "small",
+        )
+    )
     sessions_by_root: dict[str, list] = {}
     for session in data.sessions:
         if session.status == "completed":
             for root in session.roots_addressed:
                 sessions_by_root.setdefault(root, []).append(session.starts_at.date())
     if sessions_by_root:
-        flow.append(Spacer(1, 0.3 * cm))
-        flow.append(_image(roots_timeline(sessions_by_root)))
+        flow.append(
+            KeepTogether(
+                [_p("Completed sessions by root", "h3"), _image(roots_timeline(sessions_by_root))]
+            )
+        )
     return flow
+
+
+# --- Homework ------------------------------------------------------------------------------
+
+
+def _helpfulness(mean, ratings: int) -> str:
+    if not ratings:
+        return "no ratings"
+    return f"{mean:.1f} from {ratings} rating{'' if ratings == 1 else 's'}"
 
 
 def _homework(data: ReportData) -> list:
     summary = data.progress["homework"]
-    rows = [["Strategy", "Assigned", "Completed", "Partly", "Not done", "Completion", "Helpful"]]
+    ratings: dict[str, int] = {}
+    for homework in data.homework:
+        if homework.helpfulness is not None:
+            ratings[homework.strategy] = ratings.get(homework.strategy, 0) + 1
+    rows = [
+        [
+            "Strategy", "Assigned", "Completed", "Partly", "Not done", "Outstanding",
+            "Cancelled", "Completion", "Mean helpfulness (0-10)",
+        ]
+    ]  # fmt: skip
     for line in [*summary["by_strategy"], {"strategy": None, **summary["overall"]}]:
-        rate, helpful = line["completion_rate"], line["mean_helpfulness"]
+        rate, strategy = line["completion_rate"], line["strategy"]
         rows.append(
             [
-                Strategy(line["strategy"]).label if line["strategy"] else "All strategies",
+                Strategy(strategy).label if strategy else "All strategies",
                 line["assigned"],
                 line["completed"],
                 line["partially_completed"],
                 line["not_completed"],
+                line["outstanding"],
+                line["cancelled"],
                 "—" if rate is None else f"{rate:.0%}",
-                "—" if helpful is None else f"{helpful:.1f} / 10",
+                _helpfulness(
+                    line["mean_helpfulness"],
+                    ratings.get(strategy, 0) if strategy else sum(ratings.values()),
+                ),
             ]
         )
-    return [_p("Homework adherence", "h2"), _table(rows)]
+    counts = [1.55, 1.8, 1.1, 1.55, 2.0, 1.65, 1.9]  # each fits its heading on one line
+    widths = [2.55 * cm, *[width * cm for width in counts], 2.9 * cm]
+    return [
+        _p("Homework adherence", "h2"),
+        _table(rows, widths, padding=3),
+        _p(
+            "Assigned excludes cancelled homework. Outstanding: assigned and not yet reviewed. "
+            "Completion: completed out of those reviewed (completed, partly or not done). "
+            "Helpfulness is the client's rating from 0 to 10.",
+            "small",
+        ),
+    ]
+
+
+# --- Risk flags ----------------------------------------------------------------------------
+
+
+def _flag_administration(flag) -> str:
+    assessment = flag.assessment
+    if not assessment.is_void:
+        return "Recorded"
+    return (
+        f"VOIDED {assessment.voided_at.date().isoformat()} by {assessment.voided_by.full_name}; "
+        "the flag stays on record"
+    )
+
+
+def _flag_status(flag, with_notes: bool) -> str:
+    if flag.is_open:
+        return "OPEN: not yet acknowledged"
+    status = (
+        f"Acknowledged {flag.acknowledged_at.date().isoformat()} "
+        f"by {flag.acknowledged_by.full_name}"
+    )
+    return f"{status}: {flag.acknowledgement_note}" if with_notes else status
 
 
 def _risk(data: ReportData) -> list:
-    flags = data.progress["risk_flags"]
+    flags = data.risk_flags
+    heading = _p("Risk flags", "h2")
     if not flags:
-        return [_p("Open risk flags", "h2"), _p("None.")]
-    rows = [["Raised", "Flag"]] + [[f.raised_on.isoformat(), f.description] for f in flags]
-    return [_p("Open risk flags", "h2"), _table(rows, [3 * cm, 13 * cm])]
+        return [heading, _p("No risk flags have been raised.")]
+    summary = (
+        f"{_flag_counts(data)}. A flag is raised by the answer shown and stays on record when "
+        "its administration is voided."
+    )
+    rows = [["Raised", "Answer that raised it", "Administration", "Status"]]
+    highlight = []
+    for flag in flags:
+        answer = flag_answer(flag)
+        if flag.is_open:
+            highlight.append(len(rows))
+        rows.append(
+            [
+                flag.raised_on.isoformat(),
+                answer.description if answer else flag.description,
+                _flag_administration(flag),
+                _flag_status(flag, data.include_notes),
+            ]
+        )
+    widths = [2.2 * cm, 7 * cm, 3.8 * cm, TEXT_WIDTH - 13 * cm]
+    return [heading, _p(summary, "lead"), _table(rows, widths, highlight)]
+
+
+# --- Notes ---------------------------------------------------------------------------------
 
 
 def _notes(data: ReportData) -> list:
+    if not data.include_notes:
+        return []
     flow = [_p("Session notes", "h2")]
     for session in data.sessions:
         if not session.note_format:
@@ -229,20 +448,56 @@ def _notes(data: ReportData) -> list:
     return flow
 
 
+SECTIONS = [_header, _instruments, _risk, _roots, _homework, _notes]
+
+
+# --- Pages ---------------------------------------------------------------------------------
+
+
+def _page_canvas(running_head: str):
+    """A canvas that holds its pages until the end, then stamps each with the running head
+    and "Page i of n" (the number of pages is only known once all are laid out)."""
+
+    class PageNumberedCanvas(Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._held_pages: list[dict] = []
+
+        def showPage(self):
+            self._held_pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            for number, page in enumerate(self._held_pages, 1):
+                self.__dict__.update(page)
+                self._stamp(number, len(self._held_pages))
+                super().showPage()
+            super().save()
+
+        def _stamp(self, number: int, total: int) -> None:
+            self.saveState()
+            self.setFont("DejaVu", 8)
+            self.setFillColor(colors.HexColor("#455a64"))
+            self.drawString(MARGIN, PAGE_HEIGHT - 1.2 * cm, running_head)
+            self.drawRightString(PAGE_WIDTH - MARGIN, 1.1 * cm, f"Page {number} of {total}")
+            self.restoreState()
+
+    return PageNumberedCanvas
+
+
 def report_pdf(data: ReportData) -> bytes:
     buffer = io.BytesIO()
+    name = _full_name(data.client)
     document = SimpleDocTemplate(
         buffer,
         pagesize=A4,
-        title=f"Progress report: {data.client.given_name} {data.client.family_name}",
+        title=f"Progress report: {name}",
         author="Rootwise",
-        leftMargin=2 * cm,
-        rightMargin=2 * cm,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
         topMargin=1.8 * cm,
         bottomMargin=1.8 * cm,
     )
-    flow = _header(data) + _instruments(data) + _roots(data) + _homework(data) + _risk(data)
-    if data.include_notes:
-        flow += _notes(data)
-    document.build(flow)
+    flow = [flowable for section in SECTIONS for flowable in section(data)]
+    document.build(flow, canvasmaker=_page_canvas(f"Progress report: {name}"))
     return buffer.getvalue()

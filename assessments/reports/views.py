@@ -96,8 +96,8 @@ CLIENT_REPORT_SCHEMA = extend_schema(
 @extend_schema_view(get=CLIENT_REPORT_SCHEMA)
 class ClientReportView(ExportView):
     """A client's progress report: a PDF to hand over (charts with bands, outcomes in plain
-    words, roots of insecurity, homework adherence, open risk flags), CSV rows of the
-    administrations, the progress document as JSON, or a FHIR R4B Bundle (served as
+    words, risk flags open and acknowledged, roots of insecurity, homework adherence), CSV rows
+    of the administrations, the progress document as JSON, or a FHIR R4B Bundle (served as
     `application/fhir+json; fhirVersion=4.3`). Chosen by `Accept` or `?format=`. Clinical
     content: admins get 404."""
 

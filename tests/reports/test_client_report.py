@@ -8,6 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from assessments.models import RiskFlag
+from assessments.services import risk_flag_acknowledge
 from sessions.homework.services import homework_assign
 from tests.factories import ClientFactory, SessionFactory
 from tests.helpers import assert_problem
@@ -22,6 +24,7 @@ from tests.reports.conftest import (
     pdf_text,
     read_csv,
     report_url,
+    void,
 )
 
 pytestmark = pytest.mark.django_db
@@ -275,7 +278,7 @@ def test_report_pdf_shows_the_client_measures_roots_and_homework(history, clinic
     assert "Homework adherence" in text
     assert "Self-reflection" in text
     assert "Setting realistic goals" in text
-    assert "Open risk flags" in text
+    assert "Risk flags" in text
     # One chart per instrument taken, and the roots timeline.
     images = sum(len(page.images) for page in pdf_reader(response).pages)
     assert images == 4 + 1
@@ -363,6 +366,10 @@ def test_report_costs_the_same_queries_however_long_the_history(
         )
     for index, code in enumerate(["phq9", "gad7", "rses", "roots5"] * 5):
         record(large, code, 8, datetime.date(2025, 1, 6) + datetime.timedelta(index), risk=True)
+    # Risk flags of every kind: acknowledged, and raised by a since-voided administration.
+    first, second, *_ = RiskFlag.objects.filter(client=large).order_by("raised_on")
+    risk_flag_acknowledge(flag=first, by=care_team_member, note="Reviewed.")
+    void(second.assessment)
     for strategy in ["self_reflection", "realistic_goals", "professional_help"]:
         homework_assign(by=clinician, client=large, strategy=strategy, title=strategy)
     api = as_user(clinician)

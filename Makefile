@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint schema clients bench clean
+.PHONY: install run test lint schema report-images clients bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ test: lint
 # Regenerate the committed OpenAPI snapshot after an intended change to the contract.
 schema: install
 	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file docs/openapi.yaml
+
+# Regenerate the PDF report's reference images (tests/reports/reference/) and
+# docs/report-example.png after an intended change to the report; look at them before committing.
+report-images: install
+	ROOTWISE_UPDATE_REPORT_IMAGES=1 $(BIN)/pytest tests/reports/test_report_image.py
 
 # The generated Python and TypeScript clients' workflows against a live server (part of `test`;
 # the TypeScript one installs tests/typescript/package-lock.json with `npm ci` on first use).

@@ -270,6 +270,67 @@ def _instruments(data: ReportData) -> list:
     return [KeepTogether(block) for block in blocks]
 
 
+# --- Paired outcomes (NHS Talking Therapies) ------------------------------------------------
+
+PAIRED_DEFINITIONS = [
+    ("Caseness at baseline", "caseness_at_baseline", "PHQ-9 10 or more, or GAD-7 8 or more"),
+    ("Recovery", "recovery", "a case at baseline, below caseness on both at the end"),
+    (
+        "Reliable improvement",
+        "reliable_improvement",
+        "PHQ-9 down 6 or more or GAD-7 down 4 or more, and neither reliably worse",
+    ),
+    (
+        "Reliable deterioration",
+        "reliable_deterioration",
+        "PHQ-9 up 6 or more or GAD-7 up 4 or more",
+    ),
+    ("Reliable recovery", "reliable_recovery", "both recovery and reliable improvement"),
+]
+
+
+def _pair_words(pair: dict) -> str:
+    phq9, gad7 = pair["phq9"], pair["gad7"]
+    return (
+        f"PHQ-9 {phq9['total_score']} on {_day(phq9['administered_on'])}, "
+        f"GAD-7 {gad7['total_score']} on {_day(gad7['administered_on'])}"
+    )
+
+
+def _yes_no(value) -> str:
+    return "not applicable" if value is None else ("yes" if value else "no")
+
+
+def _paired(data: ReportData) -> list:
+    """PHQ-9 with GAD-7 as NHS Talking Therapies reads them: the first and the last pair."""
+    paired = data.progress["paired_outcomes"]
+    if paired is None:
+        return []
+    flow = [_p("PHQ-9 with GAD-7: NHS Talking Therapies outcomes", "h2")]
+    window = paired["pairing_window_days"]
+    if paired["status"] != "assessed":
+        flow.append(
+            _p(
+                f"Fewer than two paired administrations (a PHQ-9 and a GAD-7 at most {window} "
+                f"days apart; {paired['pair_count']} so far): nothing to compare yet."
+            )
+        )
+        return flow
+    flow.append(
+        _p(
+            f"First pair: {_pair_words(paired['baseline_pair'])}. Last pair: "
+            f"{_pair_words(paired['latest_pair'])}. {paired['pair_count']} pairs, each a PHQ-9 "
+            f"and a GAD-7 at most {window} days apart. Lower scores are better on both."
+        )
+    )
+    rows = [["Outcome", "Result", "Definition"]]
+    rows += [
+        [label, _yes_no(paired[key]), definition] for label, key, definition in PAIRED_DEFINITIONS
+    ]
+    flow.append(_table(rows, widths=[TEXT_WIDTH * 0.28, TEXT_WIDTH * 0.17, TEXT_WIDTH * 0.55]))
+    return [KeepTogether(flow)]
+
+
 # --- Roots of insecurity -------------------------------------------------------------------
 
 
@@ -448,7 +509,7 @@ def _notes(data: ReportData) -> list:
     return flow
 
 
-SECTIONS = [_header, _instruments, _risk, _roots, _homework, _notes]
+SECTIONS = [_header, _instruments, _paired, _risk, _roots, _homework, _notes]
 
 
 # --- Pages ---------------------------------------------------------------------------------

@@ -363,3 +363,55 @@ def test_homework_shows_outstanding_cancelled_and_how_many_ratings_a_mean_rests_
     assert "Self-reflection 3 2 0 0 1 1 100% 3.5 from 2 ratings" in text
     assert "Setting realistic goals 1 0 0 0 1 0 — no ratings" in text
     assert "All strategies 4 2 0 0 2 1 100% 3.5 from 2 ratings" in text
+
+
+# --- PHQ-9 with GAD-7: NHS Talking Therapies outcomes ---------------------------------------
+
+
+def paired_section(response) -> str:
+    text = text_of(response)
+    assert "PHQ-9 with GAD-7: NHS Talking Therapies outcomes" in text
+    return text.split("PHQ-9 with GAD-7: NHS Talking Therapies outcomes", 1)[1]
+
+
+def test_the_report_reads_a_pair_as_improvement_not_recovery(clinician, as_user, record):
+    """INSTRUMENTS.md's worked example: PHQ-9 18 to 8 with GAD-7 12 to 9 is reliable
+    improvement, not recovery, for GAD-7 9 is still a case."""
+    client = ClientFactory(primary_clinician=clinician)
+    record(client, "phq9", 18, day(1, 6))
+    record(client, "gad7", 12, day(1, 8))
+    record(client, "phq9", 8, day(3, 3))
+    record(client, "gad7", 9, day(3, 3))
+
+    section = paired_section(as_user(clinician).get(report_url(client, format="pdf")))
+
+    assert "First pair: PHQ-9 18 on 2025-01-06, GAD-7 12 on 2025-01-08" in section
+    assert "Last pair: PHQ-9 8 on 2025-03-03, GAD-7 9 on 2025-03-03" in section
+    assert "Caseness at baseline yes" in section
+    assert "Recovery no" in section
+    assert "Reliable improvement yes" in section
+    assert "Reliable deterioration no" in section
+    assert "Reliable recovery no" in section
+
+
+def test_one_pair_is_not_yet_an_outcome(clinician, as_user, record):
+    client = ClientFactory(primary_clinician=clinician)
+    record(client, "phq9", 12, day(1, 6))
+    record(client, "gad7", 9, day(1, 6))
+    record(client, "gad7", 5, day(3, 3))  # no PHQ-9 within 7 days: not a pair
+
+    section = paired_section(as_user(clinician).get(report_url(client, format="pdf")))
+
+    assert "Fewer than two paired administrations" in section
+    assert "1 so far" in section
+    assert "Reliable improvement" not in section
+
+
+def test_a_client_without_both_measures_has_no_paired_section(clinician, as_user, record):
+    client = ClientFactory(primary_clinician=clinician)
+    record(client, "phq9", 12, day(1, 6))
+    record(client, "phq9", 4, day(3, 3))
+
+    text = text_of(as_user(clinician).get(report_url(client, format="pdf")))
+
+    assert "NHS Talking Therapies" not in text

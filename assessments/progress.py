@@ -4,6 +4,7 @@ client has. The outcome rules live in `assessments.outcomes`.
 """
 
 from django.db.models import Count, Max, Min, Q
+from django.db.models.functions import Now
 
 from api.timezones import local_date
 from api.vocabulary import Root
@@ -21,7 +22,9 @@ def roots_over_time(client: Client, assessments: list[Assessment]) -> list[dict]
     addressed = {
         row["root"]: row
         for row in SessionRoot.objects.filter(
-            session__client=client, session__status=SessionStatus.COMPLETED
+            session__client=client,
+            session__status=SessionStatus.COMPLETED,
+            session__starts_at__lte=Now(),
         )
         .values("root")
         .annotate(
@@ -49,9 +52,9 @@ def roots_over_time(client: Client, assessments: list[Assessment]) -> list[dict]
 
 
 def session_counts(client: Client) -> dict:
-    """All sessions, and the completed ones, with the practice's local dates of the first and
-    last."""
-    completed = Q(status=SessionStatus.COMPLETED)
+    """All sessions, and the completed ones (which have taken place: a completed session
+    cannot start in the future), with the practice's local dates of the first and last."""
+    completed = Q(status=SessionStatus.COMPLETED, starts_at__lte=Now())
     totals = Session.objects.filter(client=client).aggregate(
         total=Count("pk"),
         completed=Count("pk", filter=completed),

@@ -94,6 +94,13 @@ class AssessmentSerializer(serializers.ModelSerializer):
     flags = serializers.ListField(
         child=serializers.ChoiceField(choices=FLAG_CHOICES), read_only=True
     )
+    same_day_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        help_text="Why the client took this instrument again on a day they had already taken "
+        "it: required then (400 without it), optional otherwise; empty when none was given.",
+    )
 
     class Meta:
         model = Assessment
@@ -105,6 +112,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "source",
             "session",
             "responses",
+            "same_day_reason",
             "total_score",
             "severity",
             "subscores",

@@ -62,12 +62,14 @@ def writable_clients(user: User) -> QuerySet[Client]:
 
 def clinical_client_or_404(user: User, pk) -> Client:
     """A client whose clinical content `user` may read; 404 otherwise (always, for admins, and
-    for an id that is not even a UUID)."""
+    for an id that is not even a UUID). Its practice comes with it: clinical reads give dates
+    on the practice's calendar."""
     try:
         uuid.UUID(str(pk))
     except ValueError as error:
         raise Http404 from error
-    return get_object_or_404(Client.objects.filter(clinical_access(user, client="")), pk=pk)
+    visible = Client.objects.select_related("practice").filter(clinical_access(user, client=""))
+    return get_object_or_404(visible, pk=pk)
 
 
 def require_write(user: User, client: Client) -> None:

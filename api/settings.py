@@ -13,6 +13,8 @@ import dj_database_url
 from corsheaders.defaults import default_headers
 from django.core.exceptions import ImproperlyConfigured
 
+from api.timezones import is_time_zone
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -195,6 +197,14 @@ LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
 USE_I18N = False
 USE_TZ = True
+# The time zone of a practice created without one (an IANA name). Dates derived from moments
+# ("today", the day of a session) are each practice's own local dates: see api/timezones.py.
+PRACTICE_TIME_ZONE = os.environ.get("PRACTICE_TIME_ZONE", "").strip() or "UTC"
+if not is_time_zone(PRACTICE_TIME_ZONE):
+    raise ImproperlyConfigured(
+        "PRACTICE_TIME_ZONE must be an IANA time zone name such as Europe/London, "
+        f"not {PRACTICE_TIME_ZONE!r}."
+    )
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -50,6 +50,7 @@ class Assessment(RecordModel):
         related_name="voided_assessments",
     )
     void_reason = EncryptedTextField(blank=True)
+    same_day_reason = EncryptedTextField(blank=True)
 
     class Meta:
         ordering = ["-administered_on", "-created_at", "id"]

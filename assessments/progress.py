@@ -4,7 +4,9 @@ client has. The outcome rules live in `assessments.outcomes`.
 """
 
 from django.db.models import Count, Max, Min, Q
+from django.db.models.functions import Now
 
+from api.timezones import local_date
 from api.vocabulary import Root
 from assessments.models import Assessment, RiskFlag
 from assessments.outcomes import instrument_outcomes, paired_outcome
@@ -14,12 +16,15 @@ from sessions.models import Session, SessionRoot, SessionStatus
 
 
 def roots_over_time(client: Client, assessments: list[Assessment]) -> list[dict]:
-    """For each root: completed sessions that addressed it, first and last, and the roots5
-    index (latest, and change since the first) where the client has taken it."""
+    """For each root: completed sessions that addressed it, the practice's local dates of the
+    first and last, and the roots5 index (latest, and change since the first) where the client
+    has taken it."""
     addressed = {
         row["root"]: row
         for row in SessionRoot.objects.filter(
-            session__client=client, session__status=SessionStatus.COMPLETED
+            session__client=client,
+            session__status=SessionStatus.COMPLETED,
+            session__starts_at__lte=Now(),
         )
         .values("root")
         .annotate(
@@ -37,8 +42,8 @@ def roots_over_time(client: Client, assessments: list[Assessment]) -> list[dict]
             {
                 "root": root,
                 "sessions_addressed": row.get("sessions", 0),
-                "first_addressed": row["first"].date() if row else None,
-                "last_addressed": row["last"].date() if row else None,
+                "first_addressed": local_date(row.get("first"), client.practice),
+                "last_addressed": local_date(row.get("last"), client.practice),
                 "latest_index": index[-1][root] if index else None,
                 "index_change": index[-1][root] - index[0][root] if len(index) > 1 else None,
             }
@@ -47,7 +52,9 @@ def roots_over_time(client: Client, assessments: list[Assessment]) -> list[dict]
 
 
 def session_counts(client: Client) -> dict:
-    completed = Q(status=SessionStatus.COMPLETED)
+    """All sessions, and the completed ones (which have taken place: a completed session
+    cannot start in the future), with the practice's local dates of the first and last."""
+    completed = Q(status=SessionStatus.COMPLETED, starts_at__lte=Now())
     totals = Session.objects.filter(client=client).aggregate(
         total=Count("pk"),
         completed=Count("pk", filter=completed),
@@ -57,8 +64,8 @@ def session_counts(client: Client) -> dict:
     return {
         "total": totals["total"],
         "completed": totals["completed"],
-        "first": totals["first"].date() if totals["first"] else None,
-        "last": totals["last"].date() if totals["last"] else None,
+        "first": local_date(totals["first"], client.practice),
+        "last": local_date(totals["last"], client.practice),
     }
 
 

@@ -1,8 +1,8 @@
-from django.utils import timezone
 from rest_framework import serializers
 
 from api.access import clinical_access
 from api.strict_input import BoundedListField
+from api.timezones import practice_today
 from api.vocabulary import Root
 from assessments.instruments import INSTRUMENT_CHOICES, INSTRUMENTS
 from assessments.instruments.base import Direction
@@ -94,6 +94,13 @@ class AssessmentSerializer(serializers.ModelSerializer):
     flags = serializers.ListField(
         child=serializers.ChoiceField(choices=FLAG_CHOICES), read_only=True
     )
+    same_day_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        help_text="Why the client took this instrument again on a day they had already taken "
+        "it: required then (400 without it), optional otherwise; empty when none was given.",
+    )
 
     class Meta:
         model = Assessment
@@ -105,6 +112,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "source",
             "session",
             "responses",
+            "same_day_reason",
             "total_score",
             "severity",
             "subscores",
@@ -126,6 +134,11 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
+        extra_kwargs = {
+            "administered_on": {
+                "help_text": "The day it was taken: not after today (the practice's local date)."
+            }
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -136,7 +149,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
             self.fields["session"].queryset = Session.objects.filter(clinical_access(user))
 
     def validate_administered_on(self, value):
-        if value > timezone.localdate():
+        if value > practice_today(self.context["request"].user.practice):
             raise serializers.ValidationError("An assessment cannot be dated in the future.")
         return value
 

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django.utils import timezone
+from rest_framework.exceptions import ValidationError
 
 from api.access import require_write
 from api.auth.models import User
@@ -11,18 +12,59 @@ from assessments.models import Assessment, RiskFlag
 from clients.models import Client
 
 
+def _refuse_unexplained_same_day(
+    client: Client, instrument: str, administered_on, same_day_reason: str
+) -> None:
+    """A second administration of an instrument on one day is an exception (a repeat after an
+    interrupted one, say), never a silent duplicate: it needs a reason."""
+    if same_day_reason:
+        return
+    same_day = Assessment.objects.filter(
+        client=client,
+        instrument=instrument,
+        administered_on=administered_on,
+        voided_at__isnull=True,
+    ).order_by("created_at", "id")
+    earlier = [str(pk) for pk in same_day.values_list("id", flat=True)]
+    if not earlier:
+        return
+    name = INSTRUMENTS[instrument].name
+    which = f"assessment {earlier[0]}" if len(earlier) == 1 else "assessments " + ", ".join(earlier)
+    message = (
+        f"{name} was already administered to this client on {administered_on.isoformat()} "
+        f"({which}). Give a same_day_reason to record another that day, or void the earlier "
+        "one if it was a mistake."
+    )
+    raise ValidationError({"same_day_reason": [message]})
+
+
 @transaction.atomic
 def assessment_record(
-    *, by: User, client: Client, instrument: str, responses: list[int], **fields
+    *,
+    by: User,
+    client: Client,
+    instrument: str,
+    responses: list[int],
+    administered_on,
+    same_day_reason: str = "",
+    **fields,
 ) -> Assessment:
     """Record and score an administration (responses already validated against the
-    instrument). Each risk rule the answers meet opens a risk flag on the client."""
+    instrument). A second non-void administration of the instrument for the client on the
+    same day needs a `same_day_reason` (400 without one). Each risk rule the answers meet opens
+    a risk flag on the client."""
     require_write(by, client)
+    # One writer per client at a time, so that two same-day administrations sent together
+    # cannot both find the other missing.
+    Client.objects.select_for_update().only("pk").get(pk=client.pk)
+    _refuse_unexplained_same_day(client, instrument, administered_on, same_day_reason)
     definition = INSTRUMENTS[instrument]
     score = definition.score(responses)
     assessment = Assessment.objects.create(
         client=client,
         instrument=instrument,
+        administered_on=administered_on,
+        same_day_reason=same_day_reason,
         responses=responses,
         recorded_by=by,
         total_score=score.total,

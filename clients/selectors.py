@@ -1,7 +1,7 @@
 """Reads of client records, with everything a list needs in a fixed number of queries."""
 
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Now
 
 from api import inline_prefetch
 from api.auth.models import User
@@ -30,7 +30,11 @@ def _count(queryset: QuerySet) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-_completed = Session.objects.filter(client=OuterRef("pk"), status=SessionStatus.COMPLETED)
+# Completed sessions have taken place: none can start in the future (sessions/services.py), and
+# one recorded before that rule and dated ahead is not counted until its time has come.
+_completed = Session.objects.filter(
+    client=OuterRef("pk"), status=SessionStatus.COMPLETED, starts_at__lte=Now()
+)
 
 # Built once: annotating copies an expression before resolving it, so one serves every query.
 CLINICAL_SUMMARY = {

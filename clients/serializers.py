@@ -1,10 +1,10 @@
-from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS
 
 from api.access import client_access
 from api.auth.models import CLINICAL_ROLES, User
 from api.strict_input import BoundedListSerializer, RelatedIdsField
+from api.timezones import practice_today
 from api.vocabulary import Root
 from clients.models import Client, ClientStatus, PresentingRoot
 from clients.selectors import CARE_TEAM, PRESENTING_ROOTS
@@ -58,7 +58,9 @@ class ClientSerializer(serializers.ModelSerializer):
         required=False,
         help_text="Clinicians or supervisors of the practice who share the client's care.",
     )
-    intake_date = serializers.DateField(required=False, help_text="Defaults to today.")
+    intake_date = serializers.DateField(
+        required=False, help_text="Defaults to today (the practice's local date)."
+    )
     sessions_count = serializers.IntegerField(read_only=True, help_text="Completed sessions.")
     last_session_at = serializers.DateTimeField(
         read_only=True, allow_null=True, help_text="Start of the latest completed session."
@@ -97,8 +99,9 @@ class ClientSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at", "updated_at"]
         extra_kwargs = {
             "discharged_on": {
-                "help_text": "Only for a discharged client, and not before `intake_date`. Set to "
-                "today on discharge unless given; cleared on re-admission."
+                "help_text": "Only for a discharged client, not before `intake_date` and not "
+                "after today (the practice's local date). Set to today on discharge unless "
+                "given; cleared on re-admission."
             },
             "external_id": {
                 "help_text": "The practice's own reference, unique in the practice: one that "
@@ -143,8 +146,12 @@ class ClientSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(errors)
         return items
 
+    def _today(self):
+        """Today on the practice's calendar."""
+        return practice_today(self.context["request"].user.practice)
+
     def validate_date_of_birth(self, value):
-        if value is not None and value > timezone.localdate():
+        if value is not None and value > self._today():
             raise serializers.ValidationError("The date of birth cannot be in the future.")
         return value
 
@@ -184,6 +191,10 @@ class ClientSerializer(serializers.ModelSerializer):
         if discharged_on is not None and intake_date and discharged_on < intake_date:
             raise serializers.ValidationError(
                 {"discharged_on": ["The discharge date cannot be before the intake date."]}
+            )
+        if discharged_on is not None and discharged_on > self._today():
+            raise serializers.ValidationError(
+                {"discharged_on": ["The discharge date cannot be in the future."]}
             )
         birth = current("date_of_birth")
         if birth and intake_date and birth > intake_date:

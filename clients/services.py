@@ -1,11 +1,11 @@
 """Writes for client records. Each enforces the rules in its docstring."""
 
 from django.db import transaction
-from django.utils import timezone
 from rest_framework.exceptions import PermissionDenied, ValidationError
 
 from api.auth.models import Practice, User
 from api.exceptions import Conflict
+from api.timezones import practice_today
 from clients.models import Client, ClientStatus, PresentingRoot
 
 UNCHANGED = object()
@@ -16,12 +16,14 @@ def _presenting_roots_replace(client: Client, items: list[dict]) -> None:
     PresentingRoot.objects.bulk_create(PresentingRoot(client=client, **item) for item in items)
 
 
-def _discharge_date(status: str, discharged_on, previous_status: str | None):
+def _discharge_date(status: str, discharged_on, previous_status: str | None, practice: Practice):
     if status == ClientStatus.ACTIVE:
         return None
     if discharged_on is not None:
         return discharged_on
-    return timezone.localdate() if previous_status != ClientStatus.DISCHARGED else UNCHANGED
+    if previous_status == ClientStatus.DISCHARGED:
+        return UNCHANGED
+    return practice_today(practice)
 
 
 def _refuse_clinical_fields_from_admins(by: User, presenting_roots) -> None:
@@ -41,8 +43,8 @@ def client_create(
 ) -> Client:
     """Create a client. The primary clinician defaults to the clinician creating; an admin must
     name one, and a clinician creating for a colleague joins the care team. Admins may not
-    record presenting roots. A discharged client gets a discharge
-    date (today unless given)."""
+    record presenting roots. Intake is today unless given, and a discharged client gets a
+    discharge date (today unless given): the practice's local dates."""
     _refuse_clinical_fields_from_admins(by, presenting_roots)
     if primary_clinician is None:
         if not by.is_clinical:
@@ -52,9 +54,9 @@ def client_create(
         raise ValidationError(
             {"care_team": ["Add yourself to the care team, or you could not see the client."]}
         )
-    fields.setdefault("intake_date", timezone.localdate())
+    fields.setdefault("intake_date", practice_today(practice))
     status = fields.get("status", ClientStatus.ACTIVE)
-    discharged_on = _discharge_date(status, fields.pop("discharged_on", None), None)
+    discharged_on = _discharge_date(status, fields.pop("discharged_on", None), None, practice)
     client = Client.objects.create(
         practice=practice,
         primary_clinician=primary_clinician,
@@ -72,13 +74,16 @@ def client_update(
     *, client: Client, by: User, care_team=UNCHANGED, presenting_roots=UNCHANGED, **fields
 ) -> Client:
     """Change a client. Lists given (care team, presenting roots) replace the stored ones whole.
-    Discharging sets the discharge date (today unless given); re-admitting clears it."""
+    Discharging sets the discharge date (the practice's today unless given); re-admitting
+    clears it."""
     _refuse_clinical_fields_from_admins(by, presenting_roots)
     client = Client.objects.select_for_update().get(pk=client.pk)
     previous_status = client.status
     for field, value in fields.items():
         setattr(client, field, value)
-    discharged_on = _discharge_date(client.status, fields.get("discharged_on"), previous_status)
+    discharged_on = _discharge_date(
+        client.status, fields.get("discharged_on"), previous_status, client.practice
+    )
     if discharged_on is not UNCHANGED:
         client.discharged_on = discharged_on
     client.save()

@@ -96,6 +96,16 @@ class SessionSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
+        extra_kwargs = {
+            "starts_at": {
+                "help_text": "When the session starts. A completed or no-show session cannot "
+                "start in the future; a scheduled one may."
+            },
+            "status": {
+                "help_text": "A session in the future is `scheduled` (or `cancelled`); it can "
+                "be marked `completed` or `no_show` once it has started."
+            },
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,9 +8,10 @@ from api.access import require_write, writable_clients
 from api.auth.models import User
 from api.exceptions import Conflict
 from clients.models import Client
-from sessions.models import Addendum, Session, SessionRoot
+from sessions.models import Addendum, Session, SessionRoot, SessionStatus
 
 UNCHANGED = object()
+TAKEN_PLACE = (SessionStatus.COMPLETED, SessionStatus.NO_SHOW)
 
 
 def _roots_replace(session: Session, roots: list[str]) -> None:
@@ -32,12 +33,30 @@ def _refuse_if_signed(session: Session) -> None:
         raise Conflict("The note is signed and locked; add an addendum instead.")
 
 
+def _refuse_future_attendance(session: Session, changed: set[str]) -> None:
+    """Whether a client attended (completed) or not (no-show) is known once the session has
+    started, not before: such a session cannot start in the future. The error names
+    `starts_at` when the request set it, and the status otherwise."""
+    if session.status not in TAKEN_PLACE or session.starts_at <= timezone.now():
+        return
+    status = SessionStatus(session.status).label.lower()
+    if "starts_at" in changed:
+        message = f"A {status} session cannot start in the future; schedule it instead."
+        raise ValidationError({"starts_at": [message]})
+    message = (
+        f"This session starts in the future ({session.starts_at.isoformat()}): it can be "
+        f"marked {status} once its time has come."
+    )
+    raise ValidationError({"status": [message]})
+
+
 @transaction.atomic
 def session_create(
     *, by: User, client: Client, clinician: User | None = None, roots_addressed=(), **fields
 ) -> Session:
     """Record a session. You need write access to the client; the clinician (you, unless
-    given) must be on the client's caseload too."""
+    given) must be on the client's caseload too. A completed or no-show session cannot start
+    in the future (400); a scheduled one may."""
     require_write(by, client)
     clinician = clinician or by
     if clinician != by and not writable_clients(clinician).filter(pk=client.pk).exists():
@@ -48,22 +67,28 @@ def session_create(
                 ]
             }
         )
-    session = Session.objects.create(client=client, clinician=clinician, **fields)
+    session = Session(client=client, clinician=clinician, **fields)
+    _refuse_future_attendance(session, set(fields))
+    session.save()
     _roots_replace(session, roots_addressed)
     return session
 
 
 @transaction.atomic
 def session_update(*, session: Session, by: User, roots_addressed=UNCHANGED, **fields) -> Session:
-    """Change a session: only its clinician, only while unsigned (409 once signed)."""
+    """Change a session: only its clinician, only while unsigned (409 once signed). A
+    completed or no-show session cannot be moved into the future, nor a future one marked
+    completed or no-show (400)."""
     session = _locked(session.pk)
     _refuse_unless_own(session, by)
     _refuse_if_signed(session)
     fields.pop("client", None)
     if "clinician" in fields and fields["clinician"] != session.clinician:
         raise ValidationError({"clinician": ["A session's clinician cannot change."]})
+    changed = {field for field, value in fields.items() if getattr(session, field) != value}
     for field, value in fields.items():
         setattr(session, field, value)
+    _refuse_future_attendance(session, changed)
     session.save()
     if roots_addressed is not UNCHANGED:
         _roots_replace(session, roots_addressed)
@@ -82,7 +107,8 @@ def session_delete(*, session: Session, by: User) -> None:
 @transaction.atomic
 def session_sign(*, session: Session, by: User) -> Session:
     """The session's clinician signs the note, which locks it. Signing twice, or signing
-    with no note written, is a conflict (409)."""
+    with no note written, is a conflict (409); a note of a session that has not started yet
+    cannot be signed (400)."""
     session = _locked(session.pk)
     if session.clinician_id != by.pk:
         raise PermissionDenied("Only the session's clinician may sign its note.")
@@ -90,6 +116,12 @@ def session_sign(*, session: Session, by: User) -> Session:
         raise Conflict("The note is already signed.")
     if not session.note_format:
         raise Conflict("There is no note to sign yet.")
+    if session.starts_at > timezone.now():
+        message = (
+            f"This session starts in the future ({session.starts_at.isoformat()}): its note "
+            "can be signed once the session has taken place."
+        )
+        raise ValidationError({"starts_at": [message]})
     session.signed_at = timezone.now()
     session.signed_by = by
     session.save(update_fields=["signed_at", "signed_by", "updated_at"])

@@ -90,7 +90,8 @@ class SessionViewSet(ClientRecordMixin, viewsets.ModelViewSet):
 
     @action(detail=True, methods=["post"])
     def sign(self, request, pk=None):
-        """Sign the note (the session's clinician only). It is locked from then on."""
+        """Sign the note (the session's clinician only), once the session has started. It is
+        locked from then on. Before the session starts, signing answers 400."""
         session = services.session_sign(session=self.get_object(), by=request.user)
         return Response(self.get_serializer(self._reread(session)).data)
 

@@ -3,12 +3,16 @@ from django.db import models
 from django.db.models.functions import Lower
 
 from api.models import RecordModel
+from api.timezones import TIME_ZONE_HELP, default_time_zone
 
 
 class Practice(RecordModel):
     """The tenant: every record belongs to exactly one practice and nothing crosses."""
 
     name = models.CharField(max_length=200)
+    # An IANA name, checked against the tz database by the services that write it (the
+    # database cannot hold that list, which changes with each tz release).
+    time_zone = models.CharField(max_length=64, default=default_time_zone, help_text=TIME_ZONE_HELP)
 
     class Meta:
         ordering = ["name"]

@@ -10,6 +10,7 @@ from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 from api.auth import lockout, tokens
 from api.auth.models import Practice, Role, User
 from api.exceptions import Conflict
+from api.timezones import default_time_zone, is_time_zone
 
 
 def _validate_password(password: str, user: User, field: str) -> None:
@@ -54,18 +55,51 @@ def _validate_supervision(user: User, role: str, supervisor: User | None) -> Non
         above = above.supervisor
 
 
+def _validate_time_zone(name: str) -> str:
+    if not is_time_zone(name):
+        raise ValidationError(
+            {
+                "time_zone": [
+                    f"Unknown time zone {name!r}: give an IANA name such as Europe/London or "
+                    "America/New_York."
+                ]
+            }
+        )
+    return name
+
+
 @transaction.atomic
 def practice_create(
-    *, name: str, admin_email: str, admin_password: str, admin_full_name: str = "Administrator"
+    *,
+    name: str,
+    admin_email: str,
+    admin_password: str,
+    admin_full_name: str = "Administrator",
+    time_zone: str | None = None,
 ) -> User:
-    """Create a practice and its first admin; the password passes the password validators."""
-    practice = Practice.objects.create(name=name)
+    """Create a practice and its first admin; the password passes the password validators and
+    the time zone (settings.PRACTICE_TIME_ZONE unless given) is a known IANA name."""
+    time_zone = _validate_time_zone(time_zone if time_zone is not None else default_time_zone())
+    practice = Practice.objects.create(name=name, time_zone=time_zone)
     admin = User(practice=practice, role=Role.ADMIN, full_name=admin_full_name)
     admin.email = _validate_email_free(admin_email, field="admin_email")
     _validate_password(admin_password, admin, "admin_password")
     admin.set_password(admin_password)
     admin.save()
     return admin
+
+
+@transaction.atomic
+def practice_update(*, practice: Practice, **changes) -> Practice:
+    """Change the practice's name or time zone (a known IANA name). A new time zone moves
+    "today" and the dates derived from moments from then on; stored dates stay as they are."""
+    practice = Practice.objects.select_for_update().get(pk=practice.pk)
+    if "time_zone" in changes:
+        _validate_time_zone(changes["time_zone"])
+    for field, value in changes.items():
+        setattr(practice, field, value)
+    practice.save()
+    return practice
 
 
 @transaction.atomic

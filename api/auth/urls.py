@@ -1,6 +1,7 @@
 from django.urls import path
 
 from api.auth import views
+from api.auth.practice import PracticeView
 from api.routers import RecordRouter
 
 router = RecordRouter()
@@ -12,5 +13,6 @@ urlpatterns = [
     path("auth/logout/", views.LogoutView.as_view(), name="auth-logout"),
     path("auth/me/", views.MeView.as_view(), name="auth-me"),
     path("auth/password/", views.PasswordChangeView.as_view(), name="auth-password"),
+    path("practice/", PracticeView.as_view(), name="practice"),
     *router.urls,
 ]

@@ -4,10 +4,10 @@ Idempotent: a client whose external id already exists is left as it is.
 """
 
 from datetime import date, datetime, time, timedelta
-
-from django.utils import timezone
+from zoneinfo import ZoneInfo
 
 from api.auth.models import User
+from api.timezones import practice_today
 from api.vocabulary import Root
 from assessments.instruments import INSTRUMENTS
 from assessments.services import assessment_record
@@ -119,9 +119,10 @@ def _homework(client: Client, clinician: User, roots: list[str], today: date) ->
 
 
 def _sessions(client: Client, clinician: User, roots: list[str], today: date) -> None:
+    zone = ZoneInfo(client.practice.time_zone)
     for week in range(WEEKS_OF_SESSIONS, -1, -1):
         day = today - timedelta(weeks=week) + timedelta(days=1)
-        starts_at = timezone.make_aware(datetime.combine(day, time(10 + week % 5)))
+        starts_at = datetime.combine(day, time(10 + week % 5), tzinfo=zone)
         upcoming = week == 0
         focus = Root(roots[week % len(roots)]).label.lower()
         session = session_create(
@@ -186,9 +187,9 @@ def _assessments(client: Client, clinician: User, roots: list[str], today: date)
 
 
 def load_clinical(staff: dict[str, User]) -> None:
-    today = timezone.localdate()
     for external_id, given, family, born, clinician_email, team, roots in CLIENTS:
         clinician = staff[clinician_email]
+        today = practice_today(clinician.practice)
         if Client.objects.filter(practice=clinician.practice, external_id=external_id).exists():
             continue
         client = client_create(

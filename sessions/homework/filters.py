@@ -3,9 +3,9 @@ from datetime import date
 import django_filters
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from api.filters import CLINICAL, StrictFilterSet
+from api.timezones import practice_today
 from api.vocabulary import Root, Strategy
 from sessions.models import Homework, HomeworkStatus, HomeworkTemplate
 
@@ -15,7 +15,8 @@ class HomeworkFilter(StrictFilterSet):
     status = django_filters.ChoiceFilter(choices=HomeworkStatus.choices, label="Status." + CLINICAL)
     strategy = django_filters.ChoiceFilter(choices=Strategy.choices, label="Strategy." + CLINICAL)
     overdue = django_filters.BooleanFilter(
-        method="filter_overdue", label="Due before today and still assigned." + CLINICAL
+        method="filter_overdue",
+        label="Due before today (the practice's local date) and still assigned." + CLINICAL,
     )
     due_before = django_filters.DateFilter(field_name="due_on", lookup_expr="lt")
     due_after = django_filters.DateFilter(field_name="due_on", lookup_expr="gt")
@@ -29,7 +30,8 @@ class HomeworkFilter(StrictFilterSet):
         fields = ["client", "status", "strategy", "overdue", "due_before", "due_after"]
 
     def filter_overdue(self, queryset, name, value):
-        overdue = Q(status=HomeworkStatus.ASSIGNED, due_on__lt=timezone.localdate())
+        today = practice_today(self.request.user.practice)
+        overdue = Q(status=HomeworkStatus.ASSIGNED, due_on__lt=today)
         return queryset.filter(overdue if value else ~overdue)
 
 

@@ -1,7 +1,7 @@
-from django.utils import timezone
 from rest_framework import serializers
 
 from api.access import clinical_access
+from api.timezones import practice_today
 from api.vocabulary import Strategy
 from clients.models import Client
 from sessions.models import Homework, HomeworkTemplate, Session
@@ -59,7 +59,9 @@ class HomeworkSerializer(serializers.ModelSerializer):
     title = serializers.CharField(max_length=200, required=False)
     instructions = serializers.CharField(max_length=20_000, required=False, allow_blank=True)
     target_roots = RootCodesField(required=False)
-    assigned_on = serializers.DateField(required=False, help_text="Defaults to today.")
+    assigned_on = serializers.DateField(
+        required=False, help_text="Defaults to today (the practice's local date)."
+    )
 
     class Meta:
         model = Homework
@@ -129,8 +131,10 @@ class HomeworkSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(
                 {"title": ["Give a title, or choose a template to take it from."]}
             )
-        assigned_on = current("assigned_on") or timezone.localdate()
         due_on = current("due_on")
+        assigned_on = current("assigned_on")
+        if due_on is not None and assigned_on is None:  # to be assigned today
+            assigned_on = practice_today(self.context["request"].user.practice)
         if due_on is not None and due_on < assigned_on:
             raise serializers.ValidationError(
                 {"due_on": ["The due date cannot be before the date it was assigned."]}
@@ -141,7 +145,11 @@ class HomeworkSerializer(serializers.ModelSerializer):
 class HomeworkCompletionSerializer(serializers.Serializer):
     """How the homework went, for `complete` and `partially-complete`."""
 
-    completed_on = serializers.DateField(required=False, help_text="Defaults to today.")
+    completed_on = serializers.DateField(
+        required=False,
+        help_text="Defaults to today (the practice's local date); not after it, nor before "
+        "the homework was assigned.",
+    )
     helpfulness = serializers.IntegerField(
         min_value=0, max_value=10, required=False, allow_null=True,
         help_text="The client's rating, 0 (not at all helpful) to 10 (very helpful).",

@@ -1,12 +1,12 @@
 """Writes for homework and homework templates. Each enforces the rules in its docstring."""
 
 from django.db import transaction
-from django.utils import timezone
 from rest_framework.exceptions import PermissionDenied, ValidationError
 
 from api.access import require_write
 from api.auth.models import User
 from api.exceptions import Conflict
+from api.timezones import practice_today
 from clients.models import Client
 from sessions.models import Homework, HomeworkStatus, HomeworkTemplate
 
@@ -18,13 +18,14 @@ def homework_assign(
     *, by: User, client: Client, template: HomeworkTemplate | None = None, **fields
 ) -> Homework:
     """Assign homework from the strategy set. A template fills the title, instructions and
-    target roots not given. (Strategy, session and date rules are checked by the serializer.)"""
+    target roots not given; it is assigned today (the practice's) unless a date is given.
+    (Strategy, session and date rules are checked by the serializer.)"""
     require_write(by, client)
     if template is not None:
         fields.setdefault("title", template.title)
         fields.setdefault("instructions", template.instructions)
         fields.setdefault("target_roots", list(template.target_roots))
-    fields.setdefault("assigned_on", timezone.localdate())
+    fields.setdefault("assigned_on", practice_today(client.practice))
     return Homework.objects.create(client=client, template=template, assigned_by=by, **fields)
 
 
@@ -59,13 +60,14 @@ def homework_close(
 ) -> Homework:
     """Record how homework went. Status moves once, from `assigned` to completed, partially
     completed, not completed or cancelled; any other move is a conflict (409). Completion dates
-    (today unless given) are not before assignment nor in the future."""
+    (today unless given) are not before assignment nor after today, the practice's today."""
     homework = _locked_open(homework, by)
     if status in DONE:
-        completed_on = completed_on or timezone.localdate()
+        today = practice_today(homework.client.practice)
+        completed_on = completed_on or today
         if completed_on < homework.assigned_on:
             raise ValidationError({"completed_on": ["It cannot be before it was assigned."]})
-        if completed_on > timezone.localdate():
+        if completed_on > today:
             raise ValidationError({"completed_on": ["It cannot be in the future."]})
         homework.completed_on = completed_on
         homework.helpfulness = helpfulness

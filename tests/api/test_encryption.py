@@ -381,7 +381,7 @@ def test_rotation_re_encrypts_everything_with_the_new_key(written, settings, cli
         "  therapy_sessions.Session (note_sections): 1",
         "  therapy_sessions.Addendum (text): 5",
         "  therapy_sessions.Homework (title, instructions, outcome_note): 1",
-        "  assessments.Assessment (void_reason): 1",
+        "  assessments.Assessment (void_reason, same_day_reason): 1",
         "  assessments.RiskFlag (acknowledgement_note): 1",
     } <= set(report)
 

@@ -225,6 +225,7 @@ def flags_raised_on_several_days(client_record):
             instrument="phq9",
             responses=[0] * 8 + [1],
             administered_on=date(2026, 3, day),
+            same_day_reason="Repeated.",
         )
 
 

@@ -280,7 +280,8 @@ def test_a_care_team_member_reads_and_writes(as_user, care_team_member, victim_d
         victim_data["assessment"]
     }
     assert api.get(f"/api/v1/clients/{victim_data['client']}/progress/").status_code == 200
-    assert api.post(ASSESSMENTS, new_body(victim_data["client"]), format="json").status_code == 201
+    body = {**new_body(victim_data["client"]), "same_day_reason": "Repeated."}
+    assert api.post(ASSESSMENTS, body, format="json").status_code == 201
     assert (
         api.post(
             f"{ASSESSMENTS}{victim_data['assessment']}/void/", {"reason": "Dup."}, format="json"

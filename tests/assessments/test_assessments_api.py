@@ -347,7 +347,7 @@ def test_voided_administrations_are_listed_only_on_request(
     as_user, clinician, client_record, administer
 ):
     kept = administer(client_record, "gad7", [1] * 7)
-    voided = administer(client_record, "gad7", [2] * 7)
+    voided = administer(client_record, "gad7", [2] * 7, same_day_reason="Entered twice.")
     api = as_user(clinician)
     assert void(api, voided["id"], "Duplicate.").status_code == 200
 
@@ -460,7 +460,10 @@ def test_an_unknown_instrument_filter_is_a_400(as_user, clinician, history, fiel
 
 
 def test_the_list_is_cursor_paginated(as_user, clinician, client_record, record):
-    created = {str(record(client_record, "gad7", [0] * 7).pk) for _ in range(5)}
+    created = {
+        str(record(client_record, "gad7", [0] * 7, same_day_reason="Repeated.").pk)
+        for _ in range(5)
+    }
     api = as_user(clinician)
     page = api.get(ASSESSMENTS, {"page_size": 2}).json()
     assert set(page) == {"next", "previous", "results"}
@@ -478,7 +481,13 @@ def test_list_query_count_is_fixed(
     as_user, clinician, client_record, session_record, record, django_assert_num_queries, rows
 ):
     for index in range(rows):
-        assessment = record(client_record, "phq9", [0] * 8 + [index % 2], session=session_record)
+        assessment = record(
+            client_record,
+            "phq9",
+            [0] * 8 + [index % 2],
+            session=session_record,
+            same_day_reason="Repeated the same day.",
+        )
         if index % 3 == 0:
             assessment.voided_at = timezone.now()
             assessment.voided_by = clinician

@@ -193,7 +193,13 @@ def test_baseline_and_latest_name_their_administrations_even_on_one_day(
 ):
     # Two PHQ-9s on one day: the first recorded is the baseline, the second the latest.
     morning = administer(client_record, "phq9", responses_scoring("phq9", 16), on=d(2025, 2, 3))
-    afternoon = administer(client_record, "phq9", responses_scoring("phq9", 9), on=d(2025, 2, 3))
+    afternoon = administer(
+        client_record,
+        "phq9",
+        responses_scoring("phq9", 9),
+        on=d(2025, 2, 3),
+        same_day_reason="Repeated after a distressing morning.",
+    )
     row = outcome(progress(), "phq9")
     assert (row["baseline_assessment"], row["latest_assessment"]) == (
         morning["id"],

@@ -100,7 +100,7 @@ def test_each_risky_administration_opens_its_own_flag(
     as_user, clinician, client_record, administer
 ):
     first = administer(client_record, "phq9", [0] * 8 + [1])
-    second = administer(client_record, "phq9", [2] * 8 + [3])
+    second = administer(client_record, "phq9", [2] * 8 + [3], same_day_reason="Re-screened.")
     api = as_user(clinician)
     assert {f["assessment"] for f in listed(api, open="true")} == {first["id"], second["id"]}
     assert open_count(api, client_record) == 2
@@ -235,7 +235,7 @@ def test_list_query_count_is_fixed(
     as_user, clinician, client_record, record, django_assert_num_queries, rows
 ):
     for index in range(rows):
-        assessment = record(client_record, "phq9", [1] * 9)
+        assessment = record(client_record, "phq9", [1] * 9, same_day_reason="Repeated.")
         if index % 3 == 1:
             assessment.voided_at = timezone.now()
             assessment.voided_by = clinician

@@ -12,6 +12,11 @@ class Command(BaseCommand):
         parser.add_argument("--admin-email", required=True)
         parser.add_argument("--admin-password", required=True)
         parser.add_argument("--admin-name", default="Administrator", help="The admin's full name.")
+        parser.add_argument(
+            "--time-zone",
+            help="The practice's IANA time zone, e.g. Europe/London (default: the "
+            "PRACTICE_TIME_ZONE setting). Dates such as today are the practice's local dates.",
+        )
 
     def handle(self, *args, **options):
         try:
@@ -20,11 +25,15 @@ class Command(BaseCommand):
                 admin_email=options["admin_email"],
                 admin_password=options["admin_password"],
                 admin_full_name=options["admin_name"],
+                time_zone=options["time_zone"],
             )
         except ValidationError as error:
             messages = [
                 f"{field}: {' '.join(map(str, msgs))}" for field, msgs in error.detail.items()
             ]
             raise CommandError("; ".join(messages)) from error
-        self.stdout.write(f"Created practice {admin.practice.name!r} ({admin.practice_id}).")
+        practice = admin.practice
+        self.stdout.write(
+            f"Created practice {practice.name!r} ({practice.pk}), time zone {practice.time_zone}."
+        )
         self.stdout.write(f"Admin: {admin.email}")

@@ -1,9 +1,12 @@
 """Everything a client's progress report shows, gathered in a fixed number of queries."""
 
 from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from api.timezones import local_date
 from assessments.instruments import INSTRUMENTS
 from assessments.models import Assessment, RiskFlag
 from assessments.progress import client_progress
@@ -55,12 +58,21 @@ class ReportData:
     include_notes: bool
     generated_at: object
 
+    def local(self, moment: datetime) -> datetime:
+        """`moment` on the practice's clock: the report's dates and times are the practice's."""
+        return moment.astimezone(ZoneInfo(self.client.practice.time_zone))
+
+    def local_date(self, moment: datetime | None) -> date | None:
+        return local_date(moment, self.client.practice)
+
     @property
     def period(self) -> tuple:
         """From the first to the last completed session or administration: a scheduled
         session is not yet part of the record."""
         dates = [a.administered_on for a in self.administrations] + [
-            s.starts_at.date() for s in self.sessions if s.status == SessionStatus.COMPLETED
+            self.local_date(s.starts_at)
+            for s in self.sessions
+            if s.status == SessionStatus.COMPLETED
         ]
         return (min(dates), max(dates)) if dates else (None, None)
 

@@ -138,7 +138,10 @@ def _header(data: ReportData) -> list:
         ["Practice", client.practice.name],
         ["Period covered", f"{start} to {end}" if start else "No records yet"],
         ["Risk flags", _flag_counts(data) + (" (listed below)" if data.risk_flags else "")],
-        ["Generated", data.generated_at.strftime("%d %B %Y %H:%M UTC")],
+        [
+            "Generated",
+            f"{data.local(data.generated_at):%d %B %Y %H:%M} ({client.practice.time_zone})",
+        ],
     ]
     return [_p("Progress report", "title"), _table(rows, [4.5 * cm, TEXT_WIDTH - 4.5 * cm])]
 
@@ -376,7 +379,7 @@ def _roots(data: ReportData) -> list:
     for session in data.sessions:
         if session.status == "completed":
             for root in session.roots_addressed:
-                sessions_by_root.setdefault(root, []).append(session.starts_at.date())
+                sessions_by_root.setdefault(root, []).append(data.local_date(session.starts_at))
     if sessions_by_root:
         flow.append(
             KeepTogether(
@@ -442,24 +445,25 @@ def _homework(data: ReportData) -> list:
 # --- Risk flags ----------------------------------------------------------------------------
 
 
-def _flag_administration(flag) -> str:
+def _flag_administration(flag, data: ReportData) -> str:
     assessment = flag.assessment
     if not assessment.is_void:
         return "Recorded"
     return (
-        f"VOIDED {assessment.voided_at.date().isoformat()} by {assessment.voided_by.full_name}; "
+        f"VOIDED {data.local_date(assessment.voided_at).isoformat()} "
+        f"by {assessment.voided_by.full_name}; "
         "the flag stays on record"
     )
 
 
-def _flag_status(flag, with_notes: bool) -> str:
+def _flag_status(flag, data: ReportData) -> str:
     if flag.is_open:
         return "OPEN: not yet acknowledged"
     status = (
-        f"Acknowledged {flag.acknowledged_at.date().isoformat()} "
+        f"Acknowledged {data.local_date(flag.acknowledged_at).isoformat()} "
         f"by {flag.acknowledged_by.full_name}"
     )
-    return f"{status}: {flag.acknowledgement_note}" if with_notes else status
+    return f"{status}: {flag.acknowledgement_note}" if data.include_notes else status
 
 
 def _risk(data: ReportData) -> list:
@@ -481,8 +485,8 @@ def _risk(data: ReportData) -> list:
             [
                 flag.raised_on.isoformat(),
                 answer.description if answer else flag.description,
-                _flag_administration(flag),
-                _flag_status(flag, data.include_notes),
+                _flag_administration(flag, data),
+                _flag_status(flag, data),
             ]
         )
     widths = [2.2 * cm, 7 * cm, 3.8 * cm, TEXT_WIDTH - 13 * cm]
@@ -499,13 +503,15 @@ def _notes(data: ReportData) -> list:
     for session in data.sessions:
         if not session.note_format:
             continue
-        flow.append(_p(f"{session.starts_at:%d %B %Y} — {session.clinician.full_name}", "h3"))
+        started = data.local(session.starts_at)
+        flow.append(_p(f"{started:%d %B %Y} — {session.clinician.full_name}", "h3"))
         for section in NOTE_SERIALIZERS[session.note_format]().fields:
             if section != "format":
                 text = session.note_sections.get(section, "")
                 flow.append(_p(f"{section.capitalize()}: {text}"))
         for addendum in session.addenda.all():
-            flow.append(_p(f"Addendum ({addendum.created_at:%d %B %Y}): {addendum.text}"))
+            written = data.local(addendum.created_at)
+            flow.append(_p(f"Addendum ({written:%d %B %Y}): {addendum.text}"))
     return flow
 
 

@@ -5,6 +5,7 @@ Text is read back with pypdf, page by page."""
 
 import datetime
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -257,6 +258,22 @@ def test_period_covered_of_a_client_with_only_a_scheduled_session(clinician, as_
     text = text_of(as_user(clinician).get(report_url(client, format="pdf")))
 
     assert "Period covered No records yet" in text
+
+
+def test_the_report_dates_sessions_on_the_practices_calendar(clinician, as_user):
+    """23:30 in New York on 11 May is 03:30 UTC on 12 May: the report says 11 May throughout."""
+    clinician.practice.time_zone = "America/New_York"
+    clinician.practice.save()
+    client = ClientFactory(primary_clinician=clinician)
+    evening = datetime.datetime(2025, 5, 11, 23, 30, tzinfo=ZoneInfo("America/New_York"))
+    SessionFactory(client=client, starts_at=evening, roots_addressed=["perfectionism"])
+
+    text = text_of(as_user(clinician).get(report_url(client, format="pdf", include="notes")))
+
+    assert "Period covered 2025-05-11 to 2025-05-11" in text
+    assert "11 May 2025 —" in text  # the session's note heading
+    assert "2025-05-12" not in text
+    assert "(America/New_York)" in text  # when it was generated, on the practice's clock
 
 
 # --- Layout ---------------------------------------------------------------------------------

@@ -41,29 +41,26 @@ class PayloadTooLarge(exceptions.APIException):
     default_code = "payload_too_large"
 
 
-class FieldRefusal(exceptions.ValidationError):
-    """A refusal that names its fields like a validation error, under another status. Raise it
-    from a service or a view: serializer validation turns any ValidationError back into a 400."""
-
-    problem_code = "validation_error"
-
-
-class FieldConflict(FieldRefusal):
-    """The request is well formed but conflicts with what is stored (an id another record
-    holds, a completion before the assignment): 409, so that a schema-valid request is never
-    a 400 because of the data behind it."""
-
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
-    problem_code = "conflict"
+# Codes of the field errors that refuse a request the schema allows, so that a client can tell
+# them from malformed input:
+# - CONFLICT: it collides with stored data (an id another client holds, a completion dated
+#   before its assignment, a session moved to another client); a refusal whose every error is
+#   a conflict is a 409.
+# - FUTURE: a date or time after now, where only the past makes sense.
+# - INCONSISTENT: fields (or list items) that cannot hold together, as the schema describes (a
+#   discharge date before the intake date, a root listed twice).
+CONFLICT = "conflict"
+FUTURE = "future"
+INCONSISTENT = "inconsistent"
 
 
-class FieldForbidden(FieldRefusal):
-    """The caller's role may not use these fields or parameters (an admin's clinical filter)."""
+class FieldForbidden(exceptions.ValidationError):
+    """The caller's role may not use these fields or parameters (an admin's clinical filter):
+    a 403 naming them. Raise it outside serializer validation, which turns any
+    ValidationError back into a 400."""
 
     status_code = status.HTTP_403_FORBIDDEN
     default_code = "forbidden"
-    problem_code = "permission_denied"
 
 
 class ServerError(exceptions.APIException):
@@ -181,11 +178,14 @@ def problem_exception_handler(exc: Exception, context: dict) -> Response:
         logger.exception("Unhandled error in %s", context.get("view").__class__.__name__)
         api_exc = ServerError()
 
+    status_code = api_exc.status_code
     if isinstance(api_exc, exceptions.ValidationError):
         errors = field_errors(api_exc.detail)
         detail = validation_detail(errors)
-        code = getattr(api_exc, "problem_code", "validation_error")
-        body = problem_body(api_exc.status_code, code, detail, errors[:MAX_LISTED_ERRORS])
+        code = "permission_denied" if isinstance(api_exc, FieldForbidden) else "validation_error"
+        if errors and all(error["code"] == CONFLICT for error in errors):
+            status_code, code = Conflict.status_code, Conflict.default_code
+        body = problem_body(status_code, code, detail, errors[:MAX_LISTED_ERRORS])
     else:
         body = problem_body(api_exc.status_code, api_exc.default_code, str(api_exc.detail))
 
@@ -196,9 +196,7 @@ def problem_exception_handler(exc: Exception, context: dict) -> Response:
         headers["Retry-After"] = str(int(api_exc.wait))
 
     set_rollback()
-    return Response(
-        body, status=api_exc.status_code, headers=headers, content_type=PROBLEM_MEDIA_TYPE
-    )
+    return Response(body, status=status_code, headers=headers, content_type=PROBLEM_MEDIA_TYPE)
 
 
 def problem_response(status_code: int, code: str, detail: str) -> JsonResponse:

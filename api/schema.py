@@ -23,6 +23,14 @@ _STRIPPED = (
     "\\u2028\\u2029\\u202f\\u205f\\u3000"
 )
 NOT_BLANK = f"^[^\\u0000]*[^\\u0000{_STRIPPED}][^\\u0000]*$"
+# The addresses Django's EmailValidator accepts, less what a person would not type (quoted
+# local parts, IP literals, internationalised domains): `format: email` alone admits `a@b.c`,
+# which the validator refuses for its one-letter top-level domain.
+_EMAIL_ATOM = "[-!#$%&'*+/=?^_`{}|~0-9A-Za-z]+"
+_EMAIL_LABEL = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+EMAIL = (
+    f"^{_EMAIL_ATOM}(\\.{_EMAIL_ATOM})*@{_EMAIL_LABEL}(\\.{_EMAIL_LABEL})*\\.[A-Za-z]{{2,63}}$"
+)
 PROBLEM_DESCRIPTIONS = {
     400: "The request is invalid; `errors` names each field.",
     401: (
@@ -33,7 +41,10 @@ PROBLEM_DESCRIPTIONS = {
     403: "Your role may not do this; `errors` names the parameter or field when one is why.",
     404: "No such resource, or not one you may see.",
     406: "None of the requested media types can be produced.",
-    409: "The request conflicts with the record's current state.",
+    409: (
+        "The request conflicts with the record's current state, or with other stored data "
+        "(`errors` names the field: an id another record holds, a date before the stored one)."
+    ),
     412: "The record changed since the ETag given in If-Match.",
     413: "The request body is too large.",
     415: "The request body must be application/json.",
@@ -208,9 +219,9 @@ class ProblemAutoSchema(AutoSchema):
         statuses.append(401)
         if self._may_forbid():
             statuses.append(403)
-        if "{" in self.path:
+        if "{" in self.path or self._honours_idempotency_key():
             statuses.append(404)
-        if self._honours_idempotency_key():
+        if has_body or self._honours_idempotency_key():
             statuses.append(409)
         if self._honours_if_match():
             statuses.append(412)
@@ -246,6 +257,11 @@ class ProblemAutoSchema(AutoSchema):
                 responses["409"]["description"] += (
                     " Or a request with this Idempotency-Key is still being processed."
                 )
+            if status == 404 and self._honours_idempotency_key():
+                responses["404"]["description"] += (
+                    " A retry with an Idempotency-Key is replayed only while you may still see"
+                    " the record the first request wrote: after that, 404."
+                )
         return dict(sorted(responses.items()))
 
     def _get_response_for_code(
@@ -274,13 +290,15 @@ class ProblemAutoSchema(AutoSchema):
 
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
         """Declare what the fields refuse: repeated items where a list takes each value once
-        (`unique_items`), NUL characters in text, and text that is blank once trimmed where
-        a value is required."""
+        (`unique_items`), NUL characters in text, text that is blank once trimmed where a
+        value is required, and addresses the email validator refuses."""
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
         if getattr(field, "unique_items", False):
             schema["uniqueItems"] = True
         text = isinstance(field, serializers.CharField) and schema.get("type") == "string"
-        if direction == "request" and text and "pattern" not in schema:
+        if direction == "request" and isinstance(field, serializers.EmailField):
+            schema["pattern"] = EMAIL
+        elif direction == "request" and text and "pattern" not in schema:
             trimmed_then_required = field.trim_whitespace and not field.allow_blank
             schema["pattern"] = NOT_BLANK if trimmed_then_required else NO_NUL_CHARACTERS
         return schema

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from api.access import clinical_access
+from api.exceptions import CONFLICT, FUTURE
 from api.strict_input import BoundedListField
 from api.timezones import practice_today
 from api.vocabulary import Root
@@ -99,7 +100,8 @@ class AssessmentSerializer(serializers.ModelSerializer):
         allow_blank=True,
         max_length=2000,
         help_text="Why the client took this instrument again on a day they had already taken "
-        "it: required then (400 without it), optional otherwise; empty when none was given.",
+        "it: required then (a conflict, 409, without it), optional otherwise; empty when none "
+        "was given.",
     )
 
     class Meta:
@@ -150,7 +152,8 @@ class AssessmentSerializer(serializers.ModelSerializer):
 
     def validate_administered_on(self, value):
         if value > practice_today(self.context["request"].user.practice):
-            raise serializers.ValidationError("An assessment cannot be dated in the future.")
+            message = "An assessment cannot be dated in the future."
+            raise serializers.ValidationError(message, FUTURE)
         return value
 
     def validate(self, attrs: dict) -> dict:
@@ -163,7 +166,9 @@ class AssessmentSerializer(serializers.ModelSerializer):
             )
         session = attrs.get("session")
         if session is not None and session.client_id != attrs["client"].pk:
-            raise serializers.ValidationError({"session": ["This session is another client's."]})
+            raise serializers.ValidationError(
+                {"session": ["This session is another client's."]}, CONFLICT
+            )
         return attrs
 
 

@@ -6,7 +6,7 @@ from rest_framework.exceptions import ValidationError
 
 from api.access import require_write
 from api.auth.models import User
-from api.exceptions import Conflict
+from api.exceptions import CONFLICT, Conflict
 from assessments.instruments import INSTRUMENTS
 from assessments.models import Assessment, RiskFlag
 from clients.models import Client
@@ -35,7 +35,7 @@ def _refuse_unexplained_same_day(
         f"({which}). Give a same_day_reason to record another that day, or void the earlier "
         "one if it was a mistake."
     )
-    raise ValidationError({"same_day_reason": [message]})
+    raise ValidationError({"same_day_reason": [message]}, CONFLICT)
 
 
 @transaction.atomic

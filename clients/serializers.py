@@ -1,8 +1,10 @@
 from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail
 from rest_framework.permissions import SAFE_METHODS
 
 from api.access import client_access
 from api.auth.models import CLINICAL_ROLES, User
+from api.exceptions import CONFLICT, FUTURE, INCONSISTENT
 from api.strict_input import BoundedListSerializer, RelatedIdsField
 from api.timezones import practice_today
 from api.vocabulary import Root
@@ -45,7 +47,11 @@ class ClientSerializer(serializers.ModelSerializer):
     absent."""
 
     presenting_roots = PresentingRootSerializer(
-        many=True, required=False, max_length=len(Root.values)
+        many=True,
+        required=False,
+        max_length=len(Root.values),
+        help_text="The roots of insecurity presenting in the client: each root at most once, "
+        "and at most one of them primary.",
     )
     primary_clinician = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.none(),
@@ -105,7 +111,10 @@ class ClientSerializer(serializers.ModelSerializer):
             },
             "external_id": {
                 "help_text": "The practice's own reference, unique in the practice: one that "
-                "another client holds is refused (400)."
+                "another client holds is a conflict (409)."
+            },
+            "date_of_birth": {
+                "help_text": "Not after today (the practice's local date) nor after `intake_date`."
             },
         }
 
@@ -136,11 +145,15 @@ class ClientSerializer(serializers.ModelSerializer):
         primary_seen = False
         for index, item in enumerate(items):
             if item["root"] in seen:
-                errors[index]["root"] = ["This root is already listed for the client."]
+                errors[index]["root"] = [
+                    ErrorDetail("This root is already listed for the client.", INCONSISTENT)
+                ]
             seen.add(item["root"])
             if item.get("is_primary", False):
                 if primary_seen:
-                    errors[index]["is_primary"] = ["Only one presenting root can be primary."]
+                    errors[index]["is_primary"] = [
+                        ErrorDetail("Only one presenting root can be primary.", INCONSISTENT)
+                    ]
                 primary_seen = True
         if any(errors):
             raise serializers.ValidationError(errors)
@@ -152,7 +165,7 @@ class ClientSerializer(serializers.ModelSerializer):
 
     def validate_date_of_birth(self, value):
         if value is not None and value > self._today():
-            raise serializers.ValidationError("The date of birth cannot be in the future.")
+            raise serializers.ValidationError("The date of birth cannot be in the future.", FUTURE)
         return value
 
     def validate_external_id(self, value: str) -> str:
@@ -165,8 +178,10 @@ class ClientSerializer(serializers.ModelSerializer):
         if not value or not holders.exists():
             return value
         if holders.filter(client_access(user)).exists():
-            raise serializers.ValidationError("Another client of the practice has this id.")
-        raise serializers.ValidationError("This id cannot be used; choose another.")
+            raise serializers.ValidationError(
+                "Another client of the practice has this id.", CONFLICT
+            )
+        raise serializers.ValidationError("This id cannot be used; choose another.", CONFLICT)
 
     def validate(self, attrs: dict) -> dict:
         def current(field):
@@ -181,25 +196,27 @@ class ClientSerializer(serializers.ModelSerializer):
             and clears_discharge_date
         ):
             raise serializers.ValidationError(
-                {"discharged_on": ["A discharged client keeps a discharge date."]}
+                {"discharged_on": ["A discharged client keeps a discharge date."]}, INCONSISTENT
             )
         intake_date = current("intake_date")
         if discharged_on is not None and status != ClientStatus.DISCHARGED:
             raise serializers.ValidationError(
-                {"discharged_on": ["Only a discharged client has a discharge date."]}
+                {"discharged_on": ["Only a discharged client has a discharge date."]}, INCONSISTENT
             )
         if discharged_on is not None and intake_date and discharged_on < intake_date:
             raise serializers.ValidationError(
-                {"discharged_on": ["The discharge date cannot be before the intake date."]}
+                {"discharged_on": ["The discharge date cannot be before the intake date."]},
+                INCONSISTENT,
             )
         if discharged_on is not None and discharged_on > self._today():
             raise serializers.ValidationError(
-                {"discharged_on": ["The discharge date cannot be in the future."]}
+                {"discharged_on": ["The discharge date cannot be in the future."]}, FUTURE
             )
         birth = current("date_of_birth")
         if birth and intake_date and birth > intake_date:
             raise serializers.ValidationError(
-                {"date_of_birth": ["The date of birth cannot be after the intake date."]}
+                {"date_of_birth": ["The date of birth cannot be after the intake date."]},
+                INCONSISTENT,
             )
         return attrs
 

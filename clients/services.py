@@ -4,7 +4,7 @@ from django.db import transaction
 from rest_framework.exceptions import PermissionDenied, ValidationError
 
 from api.auth.models import Practice, User
-from api.exceptions import Conflict
+from api.exceptions import INCONSISTENT, Conflict
 from api.timezones import practice_today
 from clients.models import Client, ClientStatus, PresentingRoot
 
@@ -52,7 +52,8 @@ def client_create(
         primary_clinician = by
     if by.is_clinical and by != primary_clinician and by not in care_team:
         raise ValidationError(
-            {"care_team": ["Add yourself to the care team, or you could not see the client."]}
+            {"care_team": ["Add yourself to the care team, or you could not see the client."]},
+            INCONSISTENT,
         )
     fields.setdefault("intake_date", practice_today(practice))
     status = fields.get("status", ClientStatus.ACTIVE)

@@ -6,6 +6,7 @@ from rest_framework.permissions import SAFE_METHODS
 from api import inline_prefetch
 from api.access import clinical_access
 from api.auth.models import User
+from api.exceptions import CONFLICT
 from api.strict_input import BoundedListField
 from api.vocabulary import Root
 from clients.models import Client
@@ -127,5 +128,5 @@ class SessionSerializer(serializers.ModelSerializer):
 
     def validate_client(self, client: Client) -> Client:
         if self.instance is not None and client.pk != self.instance.client_id:
-            raise serializers.ValidationError("A session cannot move to another client.")
+            raise serializers.ValidationError("A session cannot move to another client.", CONFLICT)
         return client

@@ -6,7 +6,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 
 from api.access import require_write, writable_clients
 from api.auth.models import User
-from api.exceptions import Conflict
+from api.exceptions import CONFLICT, FUTURE, Conflict
 from clients.models import Client
 from sessions.models import Addendum, Session, SessionRoot, SessionStatus
 
@@ -42,12 +42,12 @@ def _refuse_future_attendance(session: Session, changed: set[str]) -> None:
     status = SessionStatus(session.status).label.lower()
     if "starts_at" in changed:
         message = f"A {status} session cannot start in the future; schedule it instead."
-        raise ValidationError({"starts_at": [message]})
+        raise ValidationError({"starts_at": [message]}, FUTURE)
     message = (
         f"This session starts in the future ({session.starts_at.isoformat()}): it can be "
         f"marked {status} once its time has come."
     )
-    raise ValidationError({"status": [message]})
+    raise ValidationError({"status": [message]}, FUTURE)
 
 
 @transaction.atomic
@@ -84,7 +84,7 @@ def session_update(*, session: Session, by: User, roots_addressed=UNCHANGED, **f
     _refuse_if_signed(session)
     fields.pop("client", None)
     if "clinician" in fields and fields["clinician"] != session.clinician:
-        raise ValidationError({"clinician": ["A session's clinician cannot change."]})
+        raise ValidationError({"clinician": ["A session's clinician cannot change."]}, CONFLICT)
     changed = {field for field, value in fields.items() if getattr(session, field) != value}
     for field, value in fields.items():
         setattr(session, field, value)
@@ -107,8 +107,8 @@ def session_delete(*, session: Session, by: User) -> None:
 @transaction.atomic
 def session_sign(*, session: Session, by: User) -> Session:
     """The session's clinician signs the note, which locks it. Signing twice, or signing
-    with no note written, is a conflict (409); a note of a session that has not started yet
-    cannot be signed (400)."""
+    with no note written, is a conflict (409), and so is signing the note of a session that
+    has not started yet."""
     session = _locked(session.pk)
     if session.clinician_id != by.pk:
         raise PermissionDenied("Only the session's clinician may sign its note.")
@@ -121,7 +121,7 @@ def session_sign(*, session: Session, by: User) -> Session:
             f"This session starts in the future ({session.starts_at.isoformat()}): its note "
             "can be signed once the session has taken place."
         )
-        raise ValidationError({"starts_at": [message]})
+        raise ValidationError({"starts_at": [message]}, CONFLICT)
     session.signed_at = timezone.now()
     session.signed_by = by
     session.save(update_fields=["signed_at", "signed_by", "updated_at"])

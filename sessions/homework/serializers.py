@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from api.access import clinical_access
+from api.exceptions import CONFLICT, INCONSISTENT
 from api.timezones import practice_today
 from api.vocabulary import Strategy
 from clients.models import Client
@@ -56,7 +57,9 @@ class HomeworkSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text="Must be of the same strategy; fills title and instructions unless given.",
     )
-    title = serializers.CharField(max_length=200, required=False)
+    title = serializers.CharField(
+        max_length=200, required=False, help_text="Required unless `template` gives one."
+    )
     instructions = serializers.CharField(max_length=20_000, required=False, allow_blank=True)
     target_roots = RootCodesField(required=False)
     assigned_on = serializers.DateField(
@@ -94,6 +97,7 @@ class HomeworkSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
+        extra_kwargs = {"due_on": {"help_text": "Not before `assigned_on`."}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -114,22 +118,24 @@ class HomeworkSerializer(serializers.ModelSerializer):
             and attrs["client"] != self.instance.client
         ):
             raise serializers.ValidationError(
-                {"client": ["Homework cannot move to another client."]}
+                {"client": ["Homework cannot move to another client."]}, CONFLICT
             )
         client, session, template = current("client"), current("session"), current("template")
         creating = self.instance is None
         session_is_new = creating or "session" in attrs
         if session_is_new and session is not None and session.client_id != client.pk:
-            raise serializers.ValidationError({"session": ["This session is another client's."]})
+            raise serializers.ValidationError(
+                {"session": ["This session is another client's."]}, CONFLICT
+            )
         # A template's strategy may change later; only a new pairing is checked.
         pairing_is_new = creating or bool({"template", "strategy"} & set(attrs))
         if pairing_is_new and template is not None and template.strategy != current("strategy"):
             raise serializers.ValidationError(
-                {"template": ["This template belongs to another strategy."]}
+                {"template": ["This template belongs to another strategy."]}, CONFLICT
             )
         if not current("title") and template is None:
             raise serializers.ValidationError(
-                {"title": ["Give a title, or choose a template to take it from."]}
+                {"title": ["Give a title, or choose a template to take it from."]}, INCONSISTENT
             )
         due_on = current("due_on")
         assigned_on = current("assigned_on")
@@ -137,7 +143,8 @@ class HomeworkSerializer(serializers.ModelSerializer):
             assigned_on = practice_today(self.context["request"].user.practice)
         if due_on is not None and due_on < assigned_on:
             raise serializers.ValidationError(
-                {"due_on": ["The due date cannot be before the date it was assigned."]}
+                {"due_on": ["The due date cannot be before the date it was assigned."]},
+                INCONSISTENT,
             )
         return attrs
 

@@ -5,7 +5,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 
 from api.access import require_write
 from api.auth.models import User
-from api.exceptions import Conflict
+from api.exceptions import CONFLICT, FUTURE, Conflict
 from api.timezones import practice_today
 from clients.models import Client
 from sessions.models import Homework, HomeworkStatus, HomeworkTemplate
@@ -66,9 +66,11 @@ def homework_close(
         today = practice_today(homework.client.practice)
         completed_on = completed_on or today
         if completed_on < homework.assigned_on:
-            raise ValidationError({"completed_on": ["It cannot be before it was assigned."]})
+            raise ValidationError(
+                {"completed_on": ["It cannot be before it was assigned."]}, CONFLICT
+            )
         if completed_on > today:
-            raise ValidationError({"completed_on": ["It cannot be in the future."]})
+            raise ValidationError({"completed_on": ["It cannot be in the future."]}, FUTURE)
         homework.completed_on = completed_on
         homework.helpfulness = helpfulness
     homework.status = status

@@ -338,6 +338,33 @@ def test_a_single_validation_error_is_also_the_detail():
     assert response.data["errors"] == [{"field": "email", "code": "invalid", "message": "Taken."}]
 
 
+def test_a_refusal_made_only_of_conflicts_with_stored_data_is_a_409_naming_the_field():
+    error = ValidationError({"external_id": ["Another client has this id."]}, code="conflict")
+
+    response = problem_exception_handler(error, {"view": None})
+
+    assert response.status_code == 409
+    assert response.data["type"] == "urn:rootwise:problem:conflict"
+    assert response.data["errors"] == [
+        {"field": "external_id", "code": "conflict", "message": "Another client has this id."}
+    ]
+
+
+def test_a_conflict_beside_a_malformed_field_is_a_400():
+    error = ValidationError(
+        {
+            "external_id": [ErrorDetail("Another client has this id.", "conflict")],
+            "email": [ErrorDetail("Enter a valid email address.", "invalid")],
+        }
+    )
+
+    response = problem_exception_handler(error, {"view": None})
+
+    assert response.status_code == 400
+    assert response.data["type"] == "urn:rootwise:problem:validation-error"
+    assert {e["code"] for e in response.data["errors"]} == {"conflict", "invalid"}
+
+
 # JSON values of the wrong type are refused, never coerced.
 
 

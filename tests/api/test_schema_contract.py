@@ -7,10 +7,13 @@ import re
 import pytest
 import yaml
 from django.core.management import call_command
+from django.core.validators import validate_email
+from hypothesis import given
+from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
 from api.auth.models import User
-from api.schema import NO_NUL_CHARACTERS, NOT_BLANK
+from api.schema import EMAIL, NO_NUL_CHARACTERS, NOT_BLANK
 from tests.api.test_schema import SNAPSHOT
 
 DEMO = "@demo.rootwise.test"
@@ -291,3 +294,15 @@ def test_required_text_declares_that_blank_once_trimmed_is_refused(schema, demo)
     )
     assert response.status_code == 400
     assert [error["field"] for error in response.json()["errors"]] == ["reason"]
+
+
+@given(st.from_regex(EMAIL, fullmatch=True).filter(lambda address: len(address) <= 254))
+def test_every_address_the_email_pattern_admits_is_one_the_server_accepts(address):
+    validate_email(address)  # raises ValidationError for an address the server refuses
+
+
+def test_request_emails_declare_the_pattern(schema):
+    for name in ("ClientRequest", "PatchedClientRequest", "NewUserRequest"):
+        email = schema["components"]["schemas"][name]["properties"]["email"]
+        patterns = [email.get("pattern")] + [part.get("pattern") for part in email.get("oneOf", ())]
+        assert EMAIL in patterns, name

@@ -284,7 +284,7 @@ def test_a_session_of_another_client_is_refused(
     response = as_user(clinician).post(
         ASSESSMENTS, body_for(client_record, session=str(their_session.pk)), format="json"
     )
-    assert response.status_code == 400, response.content
+    assert response.status_code == 409, response.content
     assert fields_of(response) == ["session"]
     assert snapshot() == {"assessments": [], "risk_flags": []}
 

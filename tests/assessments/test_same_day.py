@@ -59,7 +59,7 @@ def test_a_second_administration_that_day_without_a_reason_is_refused(
 
     response = api.post(ASSESSMENTS, body(client_record, **fields), format="json")
 
-    (error,) = assert_problem(response, 400, "same_day_reason")["errors"]
+    (error,) = assert_problem(response, 409, "same_day_reason")["errors"]
     assert first["id"] in error["message"]
     assert "PHQ-9" in error["message"]
     assert DAY.isoformat() in error["message"]
@@ -119,7 +119,7 @@ def test_a_third_administration_names_both_earlier_ones(api, client_record, firs
 
     response = api.post(ASSESSMENTS, body(client_record), format="json")
 
-    (error,) = assert_problem(response, 400, "same_day_reason")["errors"]
+    (error,) = assert_problem(response, 409, "same_day_reason")["errors"]
     assert first["id"] in error["message"]
     assert second.json()["id"] in error["message"]
 

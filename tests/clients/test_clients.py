@@ -518,7 +518,7 @@ def test_client_clearing_the_discharge_date_of_a_discharged_client_is_400(
 # --- external id -------------------------------------------------------------------------------
 
 
-def test_client_external_id_taken_in_the_practice_is_400_on_create(
+def test_client_external_id_taken_in_the_practice_is_a_conflict_on_create(
     client_record, as_user, fields_of
 ):
     Client.objects.filter(pk=client_record.pk).update(external_id="MRN-7")
@@ -527,12 +527,12 @@ def test_client_external_id_taken_in_the_practice_is_400_on_create(
         CLIENTS, {"given_name": "A", "family_name": "B", "external_id": "MRN-7"}, format="json"
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert fields_of(response) == ["external_id"]
     assert Client.objects.count() == 1
 
 
-def test_client_external_id_taken_in_the_practice_is_400_on_update(
+def test_client_external_id_taken_in_the_practice_is_a_conflict_on_update(
     client_record, as_user, fields_of, client_snapshot
 ):
     ClientFactory(primary_clinician=client_record.primary_clinician, external_id="MRN-7")
@@ -542,7 +542,7 @@ def test_client_external_id_taken_in_the_practice_is_400_on_update(
         url(client_record), {"external_id": "MRN-7", "given_name": "Changed"}, format="json"
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert fields_of(response) == ["external_id"]
     assert client_snapshot(client_record) == before
 

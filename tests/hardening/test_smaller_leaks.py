@@ -34,7 +34,7 @@ def test_an_external_id_held_by_a_client_you_cannot_see_reveals_no_client(
         url = f"{API}clients/{client_record.pk}/"
         response = api.patch(url, {"external_id": TAKEN}, format="json")
 
-    problem = assert_problem(response, 400, "external_id")
+    problem = assert_problem(response, 409, "external_id")
     message = problem["errors"][0]["message"]
     assert message == "This id cannot be used; choose another."
     assert "client" not in response.content.decode().lower()
@@ -49,7 +49,7 @@ def test_an_external_id_held_by_a_client_you_can_see_is_said_plainly(who, client
         f"{API}clients/{client_record.pk}/", {"external_id": TAKEN}, format="json"
     )
 
-    problem = assert_problem(response, 400, "external_id")
+    problem = assert_problem(response, 409, "external_id")
     assert problem["errors"][0]["message"] == "Another client of the practice has this id."
 
 

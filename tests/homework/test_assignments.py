@@ -213,6 +213,26 @@ REFUSALS = {
 }
 
 
+# Refused for what is stored (whose session it is, a template's strategy, whose homework it
+# is): a conflict, 409. The rest are malformed requests, 400.
+CONFLICTS = {
+    "template of another strategy",
+    "session of another client",
+    "another client",
+    "strategy away from its template",
+}
+
+
+def assert_refusal(response, case: str) -> dict:
+    if case in CONFLICTS:
+        problem = assert_problem(response, 409)
+        assert problem["type"] == "urn:rootwise:problem:conflict"
+    else:
+        problem = assert_problem(response, 400)
+        assert problem["type"] == "urn:rootwise:problem:validation-error"
+    return problem
+
+
 @pytest.mark.parametrize("case", REFUSALS)
 def test_invalid_homework_is_refused_naming_the_field_and_nothing_is_stored(
     case, client_record, other_client, clinician, as_user
@@ -229,9 +249,8 @@ def test_invalid_homework_is_refused_naming_the_field_and_nothing_is_stored(
 
     response = as_user(clinician).post(HOMEWORK, body, format="json")
 
-    problem = assert_problem(response, 400)
+    assert_refusal(response, case)
     assert error_fields(response) == [field]
-    assert problem["type"] == "urn:rootwise:problem:validation-error"
     assert Homework.objects.count() == count
 
 
@@ -317,7 +336,7 @@ def test_invalid_edit_is_refused_naming_the_field_and_nothing_changes(
         homework_url(homework), make_overrides({"other_client": other_client}), format="json"
     )
 
-    assert_problem(response, 400)
+    assert_refusal(response, case)
     assert error_fields(response) == [field]
     assert stored(homework) == before
 
@@ -543,5 +562,5 @@ def test_homework_stays_editable_after_its_template_changes_strategy(
     repaired = api.patch(
         f"{HOMEWORK}{created.json()['id']}/", {"strategy": "realistic_goals"}, format="json"
     )
-    assert repaired.status_code == 400
+    assert repaired.status_code == 409  # the template's strategy is what is stored now
     assert repaired.json()["errors"][0]["field"] == "template"

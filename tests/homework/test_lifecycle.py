@@ -145,16 +145,19 @@ def test_invalid_outcome_is_refused_and_homework_stays_assigned(
 
 @pytest.mark.parametrize("action", ["complete", "partially-complete"])
 @pytest.mark.parametrize(
-    "completed_on",
+    ("completed_on", "status"),
     [
+        # Before the stored assignment date: a conflict with the record.
         pytest.param(
-            lambda homework: homework.assigned_on - timedelta(days=1), id="before-assigned"
+            lambda homework: homework.assigned_on - timedelta(days=1),
+            409,
+            id="before-assigned",
         ),
-        pytest.param(lambda homework: today() + timedelta(days=1), id="tomorrow"),
+        pytest.param(lambda homework: today() + timedelta(days=1), 400, id="tomorrow"),
     ],
 )
 def test_completion_date_before_assignment_or_in_future_is_refused(
-    action, completed_on, homework, clinician, as_user
+    action, completed_on, status, homework, clinician, as_user
 ):
     before = stored(homework)
 
@@ -164,7 +167,7 @@ def test_completion_date_before_assignment_or_in_future_is_refused(
         format="json",
     )
 
-    assert_problem(response, 400)
+    assert_problem(response, status)
     assert error_fields(response) == ["completed_on"]
     assert stored(homework) == before
 
@@ -177,7 +180,7 @@ def test_default_completion_date_before_a_future_assignment_is_refused(
 
     response = as_user(clinician).post(homework_url(homework, "complete"), {}, format="json")
 
-    assert_problem(response, 400)
+    assert_problem(response, 409)
     assert error_fields(response) == ["completed_on"]
     assert stored(homework) == before
 

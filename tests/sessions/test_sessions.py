@@ -245,7 +245,7 @@ def test_session_cannot_move_to_another_client(
         session_url(session_record), {"client": str(other.pk), "kind": "couple"}, format="json"
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert fields_of(response) == ["client"]
     assert session_snapshot(session_record) == before
 
@@ -260,7 +260,7 @@ def test_session_cannot_move_to_another_client_by_put(
         session_url(session_record), body(other, note=NOTES["narrative"]), format="json"
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert fields_of(response) == ["client"]
     assert session_snapshot(session_record) == before
 
@@ -274,7 +274,7 @@ def test_session_clinician_cannot_change(
         session_url(session_record), {"clinician": str(care_team_member.pk)}, format="json"
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert fields_of(response) == ["clinician"]
     assert session_snapshot(session_record) == before
 

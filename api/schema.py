@@ -28,9 +28,7 @@ NOT_BLANK = f"^[^\\u0000]*[^\\u0000{_STRIPPED}][^\\u0000]*$"
 # which the validator refuses for its one-letter top-level domain.
 _EMAIL_ATOM = "[-!#$%&'*+/=?^_`{}|~0-9A-Za-z]+"
 _EMAIL_LABEL = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-EMAIL = (
-    f"^{_EMAIL_ATOM}(\\.{_EMAIL_ATOM})*@{_EMAIL_LABEL}(\\.{_EMAIL_LABEL})*\\.[A-Za-z]{{2,63}}$"
-)
+EMAIL = f"^{_EMAIL_ATOM}(\\.{_EMAIL_ATOM})*@{_EMAIL_LABEL}(\\.{_EMAIL_LABEL})*\\.[A-Za-z]{{2,63}}$"
 PROBLEM_DESCRIPTIONS = {
     400: "The request is invalid; `errors` names each field.",
     401: (

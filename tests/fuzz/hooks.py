@@ -8,7 +8,8 @@ no OpenAPI 3.0 schema can rule out. A request the schema allows may still:
 - break a rule between two fields, or between list items, that the schema describes in words
   but JSON Schema cannot compare (`inconsistent`: a discharge before the intake).
 Every other refusal of a schema-valid request fails the run. A collision with stored data (an
-id another client holds) is a 409, which the check accepts as the answer it is.
+id another client holds) is a 409, which the check accepts as the answer it is; beside one of
+the refusals above it is listed in that 400 (`conflict`).
 """
 
 import json
@@ -17,7 +18,7 @@ import schemathesis
 from schemathesis.openapi.checks import RejectedPositiveData
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-UNDECLARABLE_CODES = {"does_not_exist", "future", "inconsistent"}
+UNDECLARABLE_CODES = {"does_not_exist", "future", "inconsistent", "conflict"}
 UNDECLARABLE_FIELDS = {("cursor", "invalid"), ("old_password", "invalid")}
 
 

@@ -1,6 +1,5 @@
 from rest_framework import serializers
 
-from api.access import clinical_access
 from api.exceptions import CONFLICT, FUTURE
 from api.strict_input import BoundedListField
 from api.timezones import practice_today
@@ -9,6 +8,7 @@ from assessments.instruments import INSTRUMENT_CHOICES, INSTRUMENTS
 from assessments.instruments.base import Direction
 from assessments.models import Assessment, RiskFlag
 from assessments.outcomes import PAIRING_WINDOW_DAYS, PairedOutcomeStatus, ReliableChangeLabel
+from clients.access import clinical_access
 from clients.models import Client
 from sessions.homework.serializers import HomeworkAdherenceSerializer
 from sessions.models import Session

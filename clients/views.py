@@ -4,13 +4,13 @@ from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
-from api.access import client_access, clinical_client_or_404, require_write
 from api.examples import request_example
 from api.schema import problem
 from api.viewsets import ClientRecordMixin
 from assessments.progress import client_progress
 from assessments.serializers import ProgressSerializer
 from clients import services
+from clients.access import client_access, clinical_client_or_404, require_write
 from clients.filters import ClientFilter
 from clients.models import Client
 from clients.selectors import clients_for_reading

@@ -14,7 +14,6 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.access import clinical_access, clinical_client_or_404
 from api.audit.mixins import AuditedViewMixin
 from api.audit.models import AuditAction
 from api.filters import BOOLEAN_WORDS, refuse_unknown_parameters
@@ -33,6 +32,7 @@ from assessments.reports.renderers import (
     PDFRenderer,
 )
 from assessments.serializers import AssessmentSerializer, ProgressSerializer
+from clients.access import clinical_access, clinical_client_or_404
 from clients.filters import ClientFilter
 from clients.models import Client, ClientStatus
 

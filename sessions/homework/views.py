@@ -5,11 +5,11 @@ from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
-from api.access import ScopedViewSetMixin, clinical_access, require_write
 from api.examples import EXAMPLE_CLIENT_ID, request_example
 from api.exceptions import Conflict
 from api.schema import problem
-from api.viewsets import ClientRecordMixin, RecordMixin
+from api.viewsets import ClientRecordMixin, RecordMixin, ScopedViewSetMixin
+from clients.access import clinical_access, require_write
 from sessions.homework import services
 from sessions.homework.filters import HomeworkFilter, HomeworkTemplateFilter
 from sessions.homework.serializers import (

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "clients.apps.ClientsConfig",
     "sessions.apps.TherapySessionsConfig",
     "assessments.apps.AssessmentsConfig",
+    "demo.apps.DemoConfig",
 ]
 
 # With DEBUG off, WhiteNoise serves the docs pages' assets (after `collectstatic`), so Swagger UI

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "clients.apps.ClientsConfig",
     "sessions.apps.TherapySessionsConfig",
     "assessments.apps.AssessmentsConfig",
+    "progress.apps.ProgressConfig",
     "demo.apps.DemoConfig",
 ]
 

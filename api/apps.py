@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class ApiConfig(AppConfig):
-    """Shared API plumbing and the project-wide management commands (demo data)."""
+    """Shared API plumbing and the project-wide management commands."""
 
     name = "api"
     verbose_name = "Rootwise API"

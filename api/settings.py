@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "clients.apps.ClientsConfig",
     "sessions.apps.TherapySessionsConfig",
     "assessments.apps.AssessmentsConfig",
+    "progress.apps.ProgressConfig",
+    "demo.apps.DemoConfig",
 ]
 
 # With DEBUG off, WhiteNoise serves the docs pages' assets (after `collectstatic`), so Swagger UI

@@ -11,6 +11,7 @@ v1 = [
     path("", include("sessions.urls")),
     path("", include("sessions.homework.urls")),
     path("", include("assessments.urls")),
+    path("", include("progress.urls")),
     path("", include("api.audit.urls")),
     path("roots/", RootListView.as_view(), name="roots"),
     path("strategies/", StrategyListView.as_view(), name="strategies"),

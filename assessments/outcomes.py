@@ -1,5 +1,5 @@
-"""Outcome rules, as INSTRUMENTS.md states them: per instrument (first against latest non-void
-administration), and the NHS Talking Therapies paired outcomes of PHQ-9 with GAD-7.
+"""Outcome rules, as docs/instruments.md states them: per instrument (first against latest
+non-void administration), and the NHS Talking Therapies paired outcomes of PHQ-9 with GAD-7.
 
 Pure functions over administrations already read and ordered by `administered_on`,
 `created_at`, `id`: no queries. Every threshold and cut-off comes from the instrument

@@ -4,11 +4,11 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
-from api.access import require_write
 from api.auth.models import User
 from api.exceptions import CONFLICT, Conflict
 from assessments.instruments import INSTRUMENTS
 from assessments.models import Assessment, RiskFlag
+from clients.access import require_write
 from clients.models import Client
 
 

@@ -4,7 +4,6 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from api.access import clinical_access
 from api.examples import EXAMPLE_CLIENT_ID, request_example
 from api.schema import problem
 from api.viewsets import ClientRecordMixin
@@ -19,6 +18,7 @@ from assessments.serializers import (
     RiskFlagSerializer,
     VoidSerializer,
 )
+from clients.access import clinical_access
 
 
 @extend_schema(tags=["assessments"])

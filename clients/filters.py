@@ -4,9 +4,9 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q, Value
 from django.db.models.functions import Coalesce
 
-from api.access import client_ids_held
 from api.filters import CLINICAL, StrictFilterSet
 from api.vocabulary import Root
+from clients.access import client_ids_held
 from clients.models import Client, ClientStatus, PresentingRoot
 
 

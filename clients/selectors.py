@@ -6,9 +6,7 @@ from django.db.models.functions import Coalesce, Now
 from api import inline_prefetch
 from api.auth.models import User
 from api.inline_prefetch import InlinePrefetch
-from assessments.models import RiskFlag
 from clients.models import Client
-from sessions.models import Session, SessionStatus
 
 # Ids only, and the name that orders them.
 CARE_TEAM = InlinePrefetch(Client, "care_team", fields=("id", "full_name"))
@@ -25,22 +23,27 @@ def clients_for_reading(queryset: QuerySet[Client], user: User) -> QuerySet[Clie
     )
 
 
-def _count(queryset: QuerySet) -> Coalesce:
-    counted = queryset.order_by().values("client").annotate(n=Count("pk")).values("n")
+def _count(related: QuerySet[Client], relation: str) -> Coalesce:
+    counted = related.values("pk").annotate(n=Count(relation)).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-# Completed sessions have taken place: none can start in the future (sessions/services.py), and
-# one recorded before that rule and dated ahead is not counted until its time has come.
-_completed = Session.objects.filter(
-    client=OuterRef("pk"), status=SessionStatus.COMPLETED, starts_at__lte=Now()
-)
+# Sessions and risk flags are reached by their relation names, not imported: those apps build on
+# this one. Completed sessions have taken place: none can start in the future
+# (sessions/services.py), and one recorded before that rule and dated ahead is not counted until
+# its time has come.
+_completed = Client.objects.filter(
+    pk=OuterRef("pk"), sessions__status="completed", sessions__starts_at__lte=Now()
+).order_by()
+_open_flags = Client.objects.filter(
+    pk=OuterRef("pk"), risk_flags__acknowledged_at__isnull=True
+).order_by()
 
 # Built once: annotating copies an expression before resolving it, so one serves every query.
 CLINICAL_SUMMARY = {
-    "last_session_at": Subquery(_completed.order_by("-starts_at").values("starts_at")[:1]),
-    "sessions_count": _count(_completed),
-    "open_risk_flags": _count(
-        RiskFlag.objects.filter(client=OuterRef("pk"), acknowledged_at__isnull=True)
+    "last_session_at": Subquery(
+        _completed.order_by("-sessions__starts_at").values("sessions__starts_at")[:1]
     ),
+    "sessions_count": _count(_completed, "sessions"),
+    "open_risk_flags": _count(_open_flags, "risk_flags"),
 }

@@ -2,12 +2,12 @@ from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.permissions import SAFE_METHODS
 
-from api.access import client_access
 from api.auth.models import CLINICAL_ROLES, User
 from api.exceptions import CONFLICT, FUTURE, INCONSISTENT
 from api.strict_input import BoundedListSerializer, RelatedIdsField
 from api.timezones import practice_today
 from api.vocabulary import Root
+from clients.access import client_access
 from clients.models import Client, ClientStatus, PresentingRoot
 from clients.selectors import CARE_TEAM, PRESENTING_ROOTS
 

@@ -1,22 +1,16 @@
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
-from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS
-from rest_framework.response import Response
 
-from api.access import client_access, clinical_client_or_404, require_write
 from api.examples import request_example
 from api.schema import problem
 from api.viewsets import ClientRecordMixin
-from assessments.progress import client_progress
-from assessments.serializers import ProgressSerializer
 from clients import services
+from clients.access import client_access, require_write
 from clients.filters import ClientFilter
 from clients.models import Client
 from clients.selectors import clients_for_reading
 from clients.serializers import ClientSerializer
-from sessions.homework.selectors import homework_adherence
-from sessions.homework.serializers import HomeworkAdherenceSerializer
 
 
 @extend_schema(tags=["clients"])
@@ -43,8 +37,6 @@ from sessions.homework.serializers import HomeworkAdherenceSerializer
         ]
     ),
     destroy=extend_schema(responses={204: None, **problem(409)}),
-    homework_summary=extend_schema(responses=HomeworkAdherenceSerializer),
-    progress=extend_schema(summary="Read a client's progress", responses=ProgressSerializer),
 )
 class ClientViewSet(ClientRecordMixin, viewsets.ModelViewSet):
     """Clients of the practice that you may see: your own caseload (primary clinician or care
@@ -88,17 +80,3 @@ class ClientViewSet(ClientRecordMixin, viewsets.ModelViewSet):
 
     def perform_destroy(self, instance):
         services.client_delete(client=instance)
-
-    @action(detail=True, methods=["get"], url_path="homework-summary", filter_backends=[])
-    def homework_summary(self, request, pk=None):
-        """Homework adherence, overall and by strategy. Clinical content: admins get 404."""
-        client = clinical_client_or_404(request.user, pk)
-        return Response(HomeworkAdherenceSerializer(homework_adherence(client)).data)
-
-    @action(detail=True, methods=["get"], filter_backends=[])
-    def progress(self, request, pk=None):
-        """Outcomes per instrument (baseline, latest, reliable change, caseness), the paired
-        PHQ-9/GAD-7 outcomes (recovery, reliable improvement, deterioration and recovery), roots
-        over time, homework adherence, session counts and open risk flags. Admins get 404."""
-        client = clinical_client_or_404(request.user, pk)
-        return Response(ProgressSerializer(client_progress(client)).data)

@@ -4,11 +4,11 @@ from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS
 
 from api import inline_prefetch
-from api.access import clinical_access
 from api.auth.models import User
 from api.exceptions import CONFLICT
 from api.strict_input import BoundedListField
 from api.vocabulary import Root
+from clients.access import clinical_access
 from clients.models import Client
 from clients.serializers import clinical_staff
 from sessions.models import Addendum, Session

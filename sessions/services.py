@@ -4,9 +4,9 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework.exceptions import PermissionDenied, ValidationError
 
-from api.access import require_write, writable_clients
 from api.auth.models import User
 from api.exceptions import CONFLICT, FUTURE, Conflict
+from clients.access import require_write, writable_clients
 from clients.models import Client
 from sessions.models import Addendum, Session, SessionRoot, SessionStatus
 

@@ -3,10 +3,10 @@ from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from api.access import clinical_access
 from api.examples import EXAMPLE_CLIENT_ID, request_example
 from api.schema import problem
 from api.viewsets import ClientRecordMixin
+from clients.access import clinical_access
 from sessions import services
 from sessions.filters import SessionFilter
 from sessions.models import Session

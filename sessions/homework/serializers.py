@@ -1,9 +1,9 @@
 from rest_framework import serializers
 
-from api.access import clinical_access
 from api.exceptions import CONFLICT, INCONSISTENT
 from api.timezones import practice_today
 from api.vocabulary import Strategy
+from clients.access import clinical_access
 from clients.models import Client
 from sessions.models import Homework, HomeworkTemplate, Session
 from sessions.serializers import RootCodesField

@@ -3,10 +3,10 @@
 from django.db import transaction
 from rest_framework.exceptions import PermissionDenied, ValidationError
 
-from api.access import require_write
 from api.auth.models import User
 from api.exceptions import CONFLICT, FUTURE, Conflict
 from api.timezones import practice_today
+from clients.access import require_write
 from clients.models import Client
 from sessions.models import Homework, HomeworkStatus, HomeworkTemplate
 

@@ -1,8 +1,21 @@
+from django.urls import path
+
 from api.routers import RecordRouter
-from sessions.homework.views import HomeworkTemplateViewSet, HomeworkViewSet
+from sessions.homework.views import (
+    ClientHomeworkSummaryView,
+    HomeworkTemplateViewSet,
+    HomeworkViewSet,
+)
 
 router = RecordRouter()
 router.register("homework", HomeworkViewSet, basename="homework")
 router.register("homework-templates", HomeworkTemplateViewSet, basename="homework-template")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path(
+        "clients/<uuid:pk>/homework-summary/",
+        ClientHomeworkSummaryView.as_view(),
+        name="client-homework-summary",
+    ),
+    *router.urls,
+]

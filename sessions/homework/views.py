@@ -4,15 +4,19 @@ from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from api.access import ScopedViewSetMixin, clinical_access, require_write
+from api.audit.mixins import AuditedViewMixin
 from api.examples import EXAMPLE_CLIENT_ID, request_example
 from api.exceptions import Conflict
 from api.schema import problem
-from api.viewsets import ClientRecordMixin, RecordMixin
+from api.viewsets import ClientRecordMixin, RecordMixin, ScopedViewSetMixin
+from clients.access import clinical_access, clinical_client_or_404, require_write
 from sessions.homework import services
 from sessions.homework.filters import HomeworkFilter, HomeworkTemplateFilter
+from sessions.homework.selectors import homework_adherence
 from sessions.homework.serializers import (
+    HomeworkAdherenceSerializer,
     HomeworkCompletionSerializer,
     HomeworkOutcomeNoteSerializer,
     HomeworkSerializer,
@@ -166,3 +170,21 @@ class HomeworkTemplateViewSet(RecordMixin, ScopedViewSetMixin, viewsets.ModelVie
 
     def perform_destroy(self, instance):
         services.template_delete(template=instance, by=self.request.user)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        tags=["clients"],
+        operation_id="clients_homework_summary",
+        responses=HomeworkAdherenceSerializer,
+    )
+)
+class ClientHomeworkSummaryView(AuditedViewMixin, APIView):
+    """Homework adherence, overall and by strategy. Clinical content: admins get 404."""
+
+    name = "Homework summary"  # as OPTIONS names it
+    audit_object_type = "client"
+
+    def get(self, request, pk):
+        client = clinical_client_or_404(request.user, pk)
+        return Response(HomeworkAdherenceSerializer(homework_adherence(client)).data)

@@ -4,9 +4,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from api.auth.models import Practice, Role, User
-from api.demo.clinical import CLIENTS
-from api.demo.staff import PASSWORD, STAFF
 from clients.models import Client
+from demo.clinical import CLIENTS
+from demo.staff import PASSWORD, STAFF
 from sessions.models import HomeworkStatus, Session
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.routers import SimpleRouter
 
-from api.access import client_access
+from clients.access import client_access
 from clients.models import Client, PresentingRoot
 
 

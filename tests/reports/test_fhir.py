@@ -4,7 +4,7 @@ Practitioners, an Encounter per session, a QuestionnaireResponse and an Observat
 non-void administration, a Questionnaire for each Rootwise-defined instrument answered, a Flag
 per open risk flag, a CarePlan for the homework, references that all resolve, and no note text
 anywhere. The LOINC codes below are typed from LOINC's published forms (see
-assessments/reports/loinc.py for the sources), not read from the code under test."""
+progress/reports/loinc.py for the sources), not read from the code under test."""
 
 import datetime
 import json

@@ -11,14 +11,14 @@ from matplotlib.colors import to_rgb
 from matplotlib.dates import num2date
 
 from assessments.instruments import INSTRUMENTS
-from assessments.reports.charts import (
+from progress.reports.charts import (
     DPI,
     band_colours,
     chart_style,
     instrument_figure,
     roots_figure,
 )
-from assessments.reports.data import RiskAnswer
+from progress.reports.data import RiskAnswer
 
 START = date(2025, 1, 6)
 

@@ -26,9 +26,9 @@ import pytest
 from PIL import Image
 
 from assessments.models import RiskFlag
-from assessments.reports.data import report_data
-from assessments.reports.pdf import report_pdf
 from assessments.services import assessment_record, assessment_void, risk_flag_acknowledge
+from progress.reports.data import report_data
+from progress.reports.pdf import report_pdf
 from sessions.homework.services import homework_assign, homework_close
 from tests.factories import ClientFactory, PracticeFactory, SessionFactory, UserFactory
 from tests.reports.conftest import at, day, responses_for

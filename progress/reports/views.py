@@ -14,7 +14,6 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.access import clinical_access, clinical_client_or_404
 from api.audit.mixins import AuditedViewMixin
 from api.audit.models import AuditAction
 from api.filters import BOOLEAN_WORDS, refuse_unknown_parameters
@@ -22,19 +21,21 @@ from api.problems import PROBLEM_MEDIA_TYPE
 from api.schema import problem
 from assessments.models import Assessment
 from assessments.outcomes import instrument_outcomes, paired_outcome
-from assessments.reports import csv_export
-from assessments.reports.data import report_data
-from assessments.reports.fhir import fhir_bundle
-from assessments.reports.pdf import report_pdf
-from assessments.reports.renderers import (
+from assessments.serializers import AssessmentSerializer
+from clients.access import clinical_access, clinical_client_or_404
+from clients.filters import ClientFilter
+from clients.models import Client, ClientStatus
+from progress.reports import csv_export
+from progress.reports.data import report_data
+from progress.reports.fhir import fhir_bundle
+from progress.reports.pdf import report_pdf
+from progress.reports.renderers import (
     CSVRenderer,
     ExportNegotiation,
     FHIRRenderer,
     PDFRenderer,
 )
-from assessments.serializers import AssessmentSerializer, ProgressSerializer
-from clients.filters import ClientFilter
-from clients.models import Client, ClientStatus
+from progress.serializers import ProgressSerializer
 
 
 class ClientReportSerializer(serializers.Serializer):

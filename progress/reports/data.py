@@ -9,8 +9,8 @@ from django.utils import timezone
 from api.timezones import local_date
 from assessments.instruments import INSTRUMENTS
 from assessments.models import Assessment, RiskFlag
-from assessments.progress import client_progress
 from clients.models import Client
+from progress.selectors import client_progress
 from sessions.models import Homework, Session, SessionStatus
 
 

@@ -16,8 +16,8 @@ import uuid
 from datetime import timedelta
 
 from assessments.instruments import INSTRUMENTS
-from assessments.reports.data import ReportData
-from assessments.reports.loinc import LOINC_FORMS
+from progress.reports.data import ReportData
+from progress.reports.loinc import LOINC_FORMS
 
 FHIR_VERSION = "4.3.0"
 BUNDLE_PROFILE = f"http://hl7.org/fhir/StructureDefinition/Bundle|{FHIR_VERSION}"

@@ -1,7 +1,8 @@
 """Who may see and change which client records: the one place that decides.
 
-Every clinical viewset narrows its queryset through `ScopedViewSetMixin`, so a record the caller
-may not see is a 404, for reads and writes alike, exactly as if it did not exist.
+Every clinical viewset narrows its queryset with these rules through `ScopedViewSetMixin`
+(`api/viewsets.py`), so a record the caller may not see is a 404, for reads and writes alike,
+exactly as if it did not exist.
 
 - Clinician: clients they are primary clinician of or on the care team of; full access.
 - Supervisor: the same for their own caseload, plus read-only access to the clients of the
@@ -76,16 +77,3 @@ def require_write(user: User, client: Client) -> None:
     """Refuse (403) a write to a client the user can see but may only read."""
     if not writable_clients(user).filter(pk=client.pk).exists():
         raise PermissionDenied("You may read this client's records but not change them.")
-
-
-class ScopedViewSetMixin:
-    """Narrows the queryset to what the caller may see, via `scope(user)`; swagger-safe."""
-
-    def scope(self, user: User) -> Q:
-        raise NotImplementedError
-
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        if getattr(self, "swagger_fake_view", False):
-            return queryset.none()
-        return queryset.filter(self.scope(self.request.user))

@@ -2,8 +2,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from api.demo.clinical import load_clinical
-from api.demo.staff import PASSWORD, STAFF, load_staff
+from demo.clinical import load_clinical
+from demo.staff import PASSWORD, STAFF, load_staff
 
 
 class Command(BaseCommand):

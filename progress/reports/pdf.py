@@ -32,8 +32,8 @@ from reportlab.platypus import (
 from api.vocabulary import Root, Strategy
 from assessments.instruments import INSTRUMENTS
 from assessments.instruments.base import CaseWhen, Instrument
-from assessments.reports.charts import better_words, instrument_chart, roots_timeline
-from assessments.reports.data import ReportData, flag_answer
+from progress.reports.charts import better_words, instrument_chart, roots_timeline
+from progress.reports.data import ReportData, flag_answer
 from sessions.notes import NOTE_SERIALIZERS
 
 # DejaVu Sans ships with matplotlib and covers the characters clinicians type (accents, ≥, —).

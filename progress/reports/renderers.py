@@ -6,7 +6,7 @@ from rest_framework.exceptions import NotAcceptable
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
-from assessments.reports.fhir import FHIR_VERSION
+from progress.reports.fhir import FHIR_VERSION
 
 
 class PDFRenderer(BaseRenderer):

@@ -14,9 +14,14 @@ import pytest
 from rest_framework.test import APIClient
 
 from assessments.models import RiskFlag
-from tests.assessments.conftest import ASSESSMENTS, DAY, INSTRUMENTS_URL, RISK_FLAGS
+from tests.assessments.conftest import (
+    ASSESSMENTS,
+    DAY,
+    INSTRUMENTS_URL,
+    RISK_FLAGS,
+)
 from tests.factories import ClientFactory, UserFactory
-from tests.helpers import assert_problem
+from tests.helpers import assert_problem, error_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -66,10 +71,10 @@ def new_body(client_id) -> dict:
 
 
 @pytest.mark.parametrize("url", [INSTRUMENTS_URL, f"{INSTRUMENTS_URL}phq9/"])
-def test_instruments_need_authentication(url, fields_of):
+def test_instruments_need_authentication(url):
     response = APIClient().get(url)
     assert response.status_code == 401, response.content
-    assert fields_of(response) == []
+    assert error_fields(response) == []
 
 
 @pytest.mark.parametrize(
@@ -95,7 +100,7 @@ def test_instruments_are_read_only(as_user, clinician, method):
 # --- Unauthenticated ---------------------------------------------------------------------------
 
 
-def test_every_clinical_endpoint_needs_authentication(victim_data, snapshot, fields_of):
+def test_every_clinical_endpoint_needs_authentication(victim_data, snapshot):
     anonymous = APIClient()
     before = snapshot()
     calls = [
@@ -114,7 +119,7 @@ def test_every_clinical_endpoint_needs_authentication(victim_data, snapshot, fie
     ]
     for response in calls:
         assert response.status_code == 401, response.content
-        assert fields_of(response) == []
+        assert error_fields(response) == []
     assert snapshot() == before
 
 
@@ -138,32 +143,32 @@ def test_no_access_assessment_list_leaves_the_client_out(as_user, person, victim
 
 
 @pytest.mark.parametrize("person", NO_ACCESS, indirect=True)
-def test_no_access_assessment_retrieve_is_404(as_user, person, victim_data, fields_of):
+def test_no_access_assessment_retrieve_is_404(as_user, person, victim_data):
     api = as_user(person)
     response = api.get(f"{ASSESSMENTS}{victim_data['assessment']}/")
     missing = api.get(f"{ASSESSMENTS}{uuid.uuid4()}/")
     assert response.status_code == missing.status_code == 404
     assert response.json() == missing.json()
-    assert fields_of(response) == []
+    assert error_fields(response) == []
 
 
 @pytest.mark.parametrize("person", NO_ACCESS, indirect=True)
-def test_no_access_create_is_a_400_naming_client(as_user, person, victim_data, snapshot, fields_of):
+def test_no_access_create_is_a_400_naming_client(as_user, person, victim_data, snapshot):
     before = snapshot()
     response = as_user(person).post(ASSESSMENTS, new_body(victim_data["client"]), format="json")
     assert response.status_code == 400, response.content
-    assert fields_of(response) == ["client"]
+    assert error_fields(response) == ["client"]
     assert snapshot() == before
 
 
 @pytest.mark.parametrize("person", NO_ACCESS, indirect=True)
-def test_no_access_void_is_404(as_user, person, victim_data, snapshot, fields_of):
+def test_no_access_void_is_404(as_user, person, victim_data, snapshot):
     before = snapshot()
     response = as_user(person).post(
         f"{ASSESSMENTS}{victim_data['assessment']}/void/", {"reason": "Mine now."}, format="json"
     )
     assert response.status_code == 404, response.content
-    assert fields_of(response) == []
+    assert error_fields(response) == []
     assert snapshot() == before
 
 
@@ -184,29 +189,29 @@ def test_no_access_risk_flag_list_leaves_the_client_out(as_user, person, victim_
 
 @pytest.mark.parametrize("person", NO_ACCESS, indirect=True)
 def test_no_access_risk_flag_retrieve_and_acknowledge_are_404(
-    as_user, person, victim_data, snapshot, fields_of
+    as_user, person, victim_data, snapshot
 ):
     api = as_user(person)
     before = snapshot()
     response = api.get(f"{RISK_FLAGS}{victim_data['flag']}/")
     assert response.status_code == 404
-    assert fields_of(response) == []
+    assert error_fields(response) == []
     response = api.post(
         f"{RISK_FLAGS}{victim_data['flag']}/acknowledge/", {"note": "Closing it."}, format="json"
     )
     assert response.status_code == 404, response.content
-    assert fields_of(response) == []
+    assert error_fields(response) == []
     assert snapshot() == before
 
 
 @pytest.mark.parametrize("person", NO_ACCESS, indirect=True)
-def test_no_access_progress_is_404(as_user, person, victim_data, fields_of):
+def test_no_access_progress_is_404(as_user, person, victim_data):
     api = as_user(person)
     response = api.get(f"/api/v1/clients/{victim_data['client']}/progress/")
     missing = api.get(f"/api/v1/clients/{uuid.uuid4()}/progress/")
     assert response.status_code == missing.status_code == 404
     assert response.json() == missing.json()
-    assert fields_of(response) == []
+    assert error_fields(response) == []
 
 
 def test_the_admin_sees_the_client_but_none_of_its_clinical_content(as_user, admin, victim_data):
@@ -233,31 +238,31 @@ def test_the_supervisor_reads_everything(as_user, supervisor, victim_data):
     assert [row["instrument"] for row in progress.json()["instruments"]] == ["phq9"]
 
 
-def test_the_supervisor_may_not_create(as_user, supervisor, victim_data, snapshot, fields_of):
+def test_the_supervisor_may_not_create(as_user, supervisor, victim_data, snapshot):
     before = snapshot()
     response = as_user(supervisor).post(ASSESSMENTS, new_body(victim_data["client"]), format="json")
     assert response.status_code == 403, response.content
-    assert fields_of(response) == []
+    assert error_fields(response) == []
     assert snapshot() == before
 
 
-def test_the_supervisor_may_not_void(as_user, supervisor, victim_data, snapshot, fields_of):
+def test_the_supervisor_may_not_void(as_user, supervisor, victim_data, snapshot):
     before = snapshot()
     response = as_user(supervisor).post(
         f"{ASSESSMENTS}{victim_data['assessment']}/void/", {"reason": "Looks off."}, format="json"
     )
     assert response.status_code == 403, response.content
-    assert fields_of(response) == []
+    assert error_fields(response) == []
     assert snapshot() == before
 
 
-def test_the_supervisor_may_not_acknowledge(as_user, supervisor, victim_data, snapshot, fields_of):
+def test_the_supervisor_may_not_acknowledge(as_user, supervisor, victim_data, snapshot):
     before = snapshot()
     response = as_user(supervisor).post(
         f"{RISK_FLAGS}{victim_data['flag']}/acknowledge/", {"note": "Seen."}, format="json"
     )
     assert response.status_code == 403, response.content
-    assert fields_of(response) == []
+    assert error_fields(response) == []
     assert snapshot() == before
 
 

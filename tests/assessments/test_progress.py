@@ -12,7 +12,11 @@ from assessments.instruments import INSTRUMENTS
 from assessments.models import Assessment, RiskFlag
 from assessments.outcomes import instrument_outcomes, leaving_caseness, reliable_change
 from sessions.models import Homework
-from tests.assessments.conftest import ASSESSMENTS, ROOT_ORDER, responses_scoring
+from tests.assessments.conftest import (
+    ASSESSMENTS,
+    ROOT_ORDER,
+    responses_scoring,
+)
 from tests.factories import SessionFactory
 
 d = datetime.date

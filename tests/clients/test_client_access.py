@@ -13,6 +13,7 @@ import pytest
 
 from clients.models import Client
 from tests.factories import ClientFactory, UserFactory
+from tests.helpers import error_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -252,7 +253,7 @@ def test_client_write_by_the_caseload_succeeds(who, client_record, care_team_mem
 
 
 def test_client_create_naming_another_practices_clinician_is_400_and_creates_nothing(
-    outsider, clinician, as_user, fields_of
+    outsider, clinician, as_user
 ):
     response = as_user(outsider).post(
         CLIENTS,
@@ -261,13 +262,13 @@ def test_client_create_naming_another_practices_clinician_is_400_and_creates_not
     )
 
     assert response.status_code == 400
-    assert fields_of(response) == ["primary_clinician"]
+    assert error_fields(response) == ["primary_clinician"]
     assert not Client.objects.exists()
 
 
 @pytest.mark.parametrize("person", ["colleague", "supervisor"], indirect=True)
 def test_client_create_for_someone_elses_caseload_without_joining_the_team_is_400(
-    person, clinician, as_user, fields_of
+    person, clinician, as_user
 ):
     response = as_user(person).post(
         CLIENTS,
@@ -276,7 +277,7 @@ def test_client_create_for_someone_elses_caseload_without_joining_the_team_is_40
     )
 
     assert response.status_code == 400
-    assert fields_of(response) == ["care_team"]
+    assert error_fields(response) == ["care_team"]
     assert not Client.objects.exists()
 
 

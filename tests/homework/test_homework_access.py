@@ -14,14 +14,18 @@ import uuid
 import pytest
 
 from sessions.models import Homework
-from tests.factories import ClientFactory, SessionFactory, SupervisorFactory, UserFactory
+from tests.factories import (
+    ClientFactory,
+    HomeworkFactory,
+    SessionFactory,
+    SupervisorFactory,
+    UserFactory,
+)
+from tests.helpers import assert_problem, error_fields
 from tests.homework.conftest import (
     ACTIONS,
     HOMEWORK,
-    HomeworkFactory,
-    assert_problem,
     close,
-    error_fields,
     homework_url,
     ids,
     stored,

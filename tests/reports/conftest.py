@@ -20,7 +20,6 @@ from sessions.models import Addendum, Homework, Session
 from tests.factories import ClientFactory, SessionFactory, UserFactory
 
 OUTCOMES = "/api/v1/reports/outcomes/"
-PROBLEM = "application/problem+json"
 
 # The four formats of the client report, each as ?format= and as an Accept header, with the
 # media type the response has.

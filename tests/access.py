@@ -216,7 +216,7 @@ class AccessContract:
         for route, method in calls:
             response = getattr(anonymous, method)(fill(route, keys), {}, format="json")
 
-            assert_problem(response, 401)
+            assert assert_problem(response, 401)["errors"] == [], route
             assert response["WWW-Authenticate"].startswith("Bearer"), route
         assert self.stored() == before
 
@@ -261,7 +261,7 @@ class ReadAccess(AccessContract):
 
         response = api.get(fill(self.reads[read], keys))
 
-        assert_problem(response, 404)
+        assert assert_problem(response, 404)["errors"] == []
         assert response.json() == api.get(fill(self.reads[read], missing(keys))).json()
 
     def test_read_by_a_reader_is_200(self, reader, read, record, as_user):
@@ -288,7 +288,7 @@ class WriteAccess(AccessContract):
 
         response = self.writes[write].send(api, keys)
 
-        assert_problem(response, 404)
+        assert assert_problem(response, 404)["errors"] == []
         assert response.json() == self.writes[write].send(api, missing(keys)).json()
         assert self.stored() == before
 
@@ -298,7 +298,9 @@ class WriteAccess(AccessContract):
 
         response = self.writes[write].send(as_user(reader), keys)
 
-        assert assert_problem(response, 403)["type"] == "urn:rootwise:problem:permission-denied"
+        problem = assert_problem(response, 403)
+        assert problem["type"] == "urn:rootwise:problem:permission-denied"
+        assert problem["errors"] == []
         assert self.stored() == before
 
     def test_write_by_a_writer(self, reader, write, record, as_user):
@@ -333,7 +335,9 @@ class CreateAccess(AccessContract):
 
         response = self.create.send(as_user(reader), self.keys(record)["client"])
 
-        assert assert_problem(response, 403)["type"] == "urn:rootwise:problem:permission-denied"
+        problem = assert_problem(response, 403)
+        assert problem["type"] == "urn:rootwise:problem:permission-denied"
+        assert problem["errors"] == []
         assert self.stored() == before
 
     def test_create_by_a_writer(self, reader, write, record, as_user):

@@ -14,6 +14,7 @@ from tests.factories import (
     SupervisorFactory,
     UserFactory,
 )
+from tests.helpers import sign_note
 
 
 @pytest.fixture(autouse=True)
@@ -100,6 +101,13 @@ def stranger(other_practice):
 
 
 @pytest.fixture
+def person(request):
+    """The user a test parametrised with `tests.helpers.as_each(...)` acts as: the fixture of
+    that name."""
+    return request.getfixturevalue(request.param)
+
+
+@pytest.fixture
 def as_user():
     """`as_user(user)` returns a new API client authenticated as `user`."""
 
@@ -130,3 +138,9 @@ def care_team_member(practice, client_record):
 def session_record(client_record):
     """An unsigned completed session of `client_record`, by `clinician`."""
     return SessionFactory(client=client_record, roots_addressed=["perfectionism"])
+
+
+@pytest.fixture
+def signed_session(session_record):
+    """`session_record`, signed by its clinician."""
+    return sign_note(session_record)

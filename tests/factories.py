@@ -1,8 +1,10 @@
-from datetime import UTC
+from datetime import UTC, date, timedelta
 
 import factory
+from django.utils import timezone
 
 from api.auth.models import Practice, Role, User
+from assessments.services import assessment_record
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 
@@ -87,3 +89,70 @@ class SessionFactory(factory.django.DjangoModelFactory):
     def roots_addressed(obj, create, extracted, **kwargs):
         for root in extracted or []:
             obj.roots.create(root=root)
+
+    @factory.post_generation
+    def signed(obj, create, extracted, **kwargs):
+        """`signed=True`: the note signed by its clinician."""
+        if create and extracted:
+            obj.signed_at = timezone.now()
+            obj.signed_by = obj.clinician
+            obj.save(update_fields=["signed_at", "signed_by"])
+
+
+class AddendumFactory(factory.django.DjangoModelFactory):
+    """An addendum to a signed note, by the session's clinician."""
+
+    class Meta:
+        model = "therapy_sessions.Addendum"
+
+    session = factory.SubFactory(SessionFactory, signed=True)
+    author = factory.SelfAttribute("session.clinician")
+    text = "A later addition to the note."
+
+
+class HomeworkTemplateFactory(factory.django.DjangoModelFactory):
+    """A practice's own homework template; its practice is its author's."""
+
+    class Meta:
+        model = "therapy_sessions.HomeworkTemplate"
+
+    author = factory.SubFactory(UserFactory)
+    practice = factory.SelfAttribute("author.practice")
+    strategy = "realistic_goals"
+    title = factory.Sequence(lambda n: f"Practice template {n}")
+    instructions = "Pick one small step and take it."
+    target_roots = factory.LazyFunction(lambda: ["past_failures"])
+
+
+class HomeworkFactory(factory.django.DjangoModelFactory):
+    """Assigned homework, a week old, by the client's primary clinician."""
+
+    class Meta:
+        model = "therapy_sessions.Homework"
+
+    client = factory.SubFactory(ClientFactory)
+    assigned_by = factory.SelfAttribute("client.primary_clinician")
+    strategy = "self_reflection"
+    title = factory.Sequence(lambda n: f"Homework {n}")
+    instructions = "Write it down each evening."
+    target_roots = factory.LazyFunction(lambda: ["perfectionism"])
+    assigned_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=7))
+    status = "assigned"
+
+
+class AssessmentFactory(factory.django.DjangoModelFactory):
+    """An administration recorded and scored through the service, as the API records one: a
+    PHQ-9 by default, whose item 9 above 0 (`responses=[1] * 9`) raises a risk flag."""
+
+    class Meta:
+        model = "assessments.Assessment"
+
+    client = factory.SubFactory(ClientFactory)
+    recorded_by = factory.SelfAttribute("client.primary_clinician")
+    instrument = "phq9"
+    responses = factory.LazyFunction(lambda: [1, 1, 1, 1, 1, 1, 1, 1, 0])
+    administered_on = date(2025, 3, 3)
+
+    @classmethod
+    def _create(cls, model_class, *, recorded_by, **fields):
+        return assessment_record(by=recorded_by, **fields)

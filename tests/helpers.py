@@ -1,8 +1,11 @@
-"""Helpers shared by the test modules: problem-document checks and sign-in calls."""
+"""Helpers shared by the test modules: problem-document checks, the people a test acts as, and
+sign-in calls."""
 
 import json
 from http import HTTPStatus
 
+import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from api.problems import PROBLEM_MEDIA_TYPE
@@ -11,6 +14,7 @@ from tests.factories import TEST_PASSWORD
 TOKEN_URL = "/api/v1/auth/token/"
 REFRESH_URL = "/api/v1/auth/token/refresh/"
 
+PROBLEM = PROBLEM_MEDIA_TYPE
 PROBLEM_KEYS = {"type", "title", "status", "detail", "errors"}
 ERROR_KEYS = {"field", "code", "message"}
 
@@ -34,6 +38,30 @@ def assert_problem(response, status: int, *fields: str) -> dict:
     named = {error["field"] for error in body["errors"]}
     assert set(fields) <= named, body
     return body
+
+
+def error_fields(response) -> list[str]:
+    """The dotted field paths named in a problem document's `errors`, in order."""
+    assert response["Content-Type"] == PROBLEM, response.content
+    body = response.json()
+    assert set(body) == PROBLEM_KEYS, body
+    assert body["status"] == response.status_code
+    return [error["field"] for error in body["errors"]]
+
+
+def as_each(*people: str):
+    """Run the test once as each of `people`, fixture names of users (see the `person`
+    fixture in tests/conftest.py)."""
+    return pytest.mark.parametrize("person", people, indirect=True)
+
+
+def sign_note(session):
+    """Sign `session`'s note as its clinician, straight in the database; return it afresh."""
+    type(session).objects.filter(pk=session.pk).update(
+        signed_at=timezone.now(), signed_by=session.clinician
+    )
+    session.refresh_from_db()
+    return session
 
 
 def login(email: str, password: str = TEST_PASSWORD, **headers):

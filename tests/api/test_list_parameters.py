@@ -8,8 +8,7 @@ import pytest
 from drf_spectacular.generators import SchemaGenerator
 
 from assessments.services import assessment_record
-from sessions.models import Homework, HomeworkStatus
-from tests.factories import ClientFactory, SessionFactory
+from tests.factories import ClientFactory, HomeworkFactory, SessionFactory
 from tests.helpers import assert_problem
 
 API = "/api/v1/"
@@ -184,17 +183,13 @@ def test_clients_sort_by_last_session_both_ways(clients_seen_on_several_days, cl
 @pytest.fixture
 def homework_due_on_several_days(client_record):
     """Homework due on days 9, 3 and 6 (two), and one with no due date."""
-    common = {
-        "client": client_record,
-        "assigned_by": client_record.primary_clinician,
-        "strategy": "self_reflection",
-        "instructions": "Each evening.",
-        "target_roots": ["perfectionism"],
-        "assigned_on": date(2026, 3, 1),
-        "status": HomeworkStatus.ASSIGNED,
-    }
     return [
-        Homework.objects.create(title=f"H{n}", due_on=due and date(2026, 3, due), **common)
+        HomeworkFactory(
+            client=client_record,
+            title=f"H{n}",
+            assigned_on=date(2026, 3, 1),
+            due_on=due and date(2026, 3, due),
+        )
         for n, due in enumerate((9, 3, None, 6, 6))
     ]
 

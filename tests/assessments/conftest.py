@@ -9,7 +9,6 @@ import pytest
 from assessments import services
 from assessments.models import Assessment, RiskFlag
 
-PROBLEM = "application/problem+json"
 ASSESSMENTS = "/api/v1/assessments/"
 RISK_FLAGS = "/api/v1/risk-flags/"
 INSTRUMENTS_URL = "/api/v1/instruments/"
@@ -131,18 +130,3 @@ def stored_state() -> dict:
 def snapshot():
     """`snapshot()`: everything stored about assessments and risk flags, for before/after."""
     return stored_state
-
-
-def error_fields(response) -> list[str]:
-    """The dotted field paths named in a problem document's `errors`."""
-    assert response["Content-Type"] == PROBLEM, response.content
-    body = response.json()
-    assert set(body) >= {"type", "title", "status", "detail", "errors"}
-    assert body["status"] == response.status_code
-    return [error["field"] for error in body["errors"]]
-
-
-@pytest.fixture
-def fields_of():
-    """`fields_of(response)`: the fields a 4xx problem document names."""
-    return error_fields

@@ -8,73 +8,111 @@ a 400 naming `client`. Every refused write leaves the stored data as it was. Ins
 reference data: anyone signed in reads them; nobody else does (401).
 """
 
-import uuid
+import datetime
 
 import pytest
 from rest_framework.test import APIClient
 
-from assessments.models import RiskFlag
+from assessments.models import Assessment, RiskFlag
+from tests.access import (
+    CLINICAL_READERS,
+    NO_CLINICAL_ACCESS,
+    Create,
+    CreateAccess,
+    ListAccess,
+    ReadAccess,
+    Write,
+    WriteAccess,
+)
 from tests.assessments.conftest import ASSESSMENTS, DAY, INSTRUMENTS_URL, RISK_FLAGS
-from tests.factories import ClientFactory, UserFactory
-from tests.helpers import assert_problem
+from tests.factories import AssessmentFactory, ClientFactory, UserFactory
+from tests.helpers import as_each, assert_problem, error_fields
 
 pytestmark = pytest.mark.django_db
 
-NO_ACCESS = ["admin", "colleague", "other_supervisor", "outsider", "stranger"]
-
-
-@pytest.fixture
-def person(request):
-    """The user a parametrized test acts as, by fixture name."""
-    return request.getfixturevalue(request.param)
-
-
-@pytest.fixture
-def victim_data(client_record, administer):
-    """An administration of `client_record` with a risk flag, by its primary clinician."""
-    assessment = administer(client_record, "phq9", [1, 1, 1, 1, 1, 1, 1, 1, 1])
-    flag = RiskFlag.objects.get(assessment_id=assessment["id"])
-    return {"assessment": assessment["id"], "flag": str(flag.pk), "client": str(client_record.pk)}
-
-
-@pytest.fixture
-def own_data(record):
-    """For an attacker who is a clinician: a client of their own, with an administration and
-    a risk flag, so that their lists are not empty for some other reason."""
-
-    def make(user):
-        if user.is_admin:
-            return None
-        own_client = ClientFactory(primary_clinician=user)
-        assessment = record(own_client, "phq9", [2] * 9, by=user)
-        return {"assessment": str(assessment.pk), "flag": str(assessment.risk_flags.get().pk)}
-
-    return make
+ASSESSMENT = "/api/v1/assessments/{id}/"
+RISK_FLAG = "/api/v1/risk-flags/{flag}/"
+PROGRESS = "/api/v1/clients/{client}/progress/"
+# A PHQ-9 whose item 9 is above 0: it raises a risk flag.
+WITH_RISK = [1, 1, 1, 1, 1, 1, 1, 1, 1]
 
 
 def new_body(client_id) -> dict:
+    """A PHQ-9 the day after the record's, so that it needs no same-day reason."""
     return {
-        "client": client_id,
+        "client": str(client_id),
         "instrument": "phq9",
-        "administered_on": DAY.isoformat(),
+        "administered_on": (DAY + datetime.timedelta(days=1)).isoformat(),
         "source": "clinician",
         "responses": [0, 0, 0, 0, 0, 0, 0, 0, 3],
     }
 
 
-# --- Instruments: authentication only ----------------------------------------------------------
+def keys_of(assessment: Assessment) -> dict:
+    return {
+        "id": str(assessment.pk),
+        "flag": str(assessment.risk_flags.get().pk),
+        "client": str(assessment.client_id),
+    }
+
+
+class TestAssessmentAccess(ListAccess, ReadAccess, WriteAccess, CreateAccess):
+    """Assessments, their risk flags and the client's progress."""
+
+    models = (Assessment, RiskFlag)
+    no_access = NO_CLINICAL_ACCESS
+    readers = CLINICAL_READERS
+    lists = {
+        ASSESSMENTS: "id",
+        f"{ASSESSMENTS}?client={{client}}": "id",
+        RISK_FLAGS: "flag",
+        f"{RISK_FLAGS}?client={{client}}": "flag",
+    }
+    reads = {"assessment": ASSESSMENT, "risk flag": RISK_FLAG, "progress": PROGRESS}
+    writes = {
+        "void": Write("post", f"{ASSESSMENT}void/", {"reason": "Mine now."}),
+        "acknowledge": Write("post", f"{RISK_FLAG}acknowledge/", {"note": "Closing it."}),
+    }
+    create = Create(ASSESSMENTS, new_body)
+    may_write = {
+        "clinician": {"void", "acknowledge", "create"},
+        "care_team_member": {"void", "acknowledge", "create"},
+    }
+
+    @pytest.fixture
+    def record(self, client_record, care_team_member):
+        """A PHQ-9 of `client_record` with a risk flag, by its primary clinician."""
+        return AssessmentFactory(client=client_record, responses=WITH_RISK, administered_on=DAY)
+
+    def keys(self, record):
+        return keys_of(record)
+
+    def own_keys(self, person):
+        if person.is_admin:
+            return None
+        own = AssessmentFactory(
+            client=ClientFactory(primary_clinician=person), recorded_by=person, responses=[2] * 9
+        )
+        return keys_of(own)
+
+
+@pytest.fixture
+def victim_data(client_record):
+    """The ids of `TestAssessmentAccess`'s record: an assessment, its flag, its client."""
+    return keys_of(AssessmentFactory(client=client_record, responses=WITH_RISK))
+
+
+# --- What the declaration does not say. Instruments: authentication only ----------------------
 
 
 @pytest.mark.parametrize("url", [INSTRUMENTS_URL, f"{INSTRUMENTS_URL}phq9/"])
-def test_instruments_need_authentication(url, fields_of):
+def test_instruments_need_authentication(url):
     response = APIClient().get(url)
     assert response.status_code == 401, response.content
-    assert fields_of(response) == []
+    assert error_fields(response) == []
 
 
-@pytest.mark.parametrize(
-    "person", ["clinician", "admin", "stranger", "supervisor", "colleague"], indirect=True
-)
+@as_each("clinician", "admin", "stranger", "supervisor", "colleague")
 def test_anyone_signed_in_reads_the_instruments(as_user, person):
     api = as_user(person)
     response = api.get(INSTRUMENTS_URL)
@@ -92,123 +130,6 @@ def test_instruments_are_read_only(as_user, clinician, method):
     assert api.get(f"{INSTRUMENTS_URL}phq9/").json()["name"] == "PHQ-9"
 
 
-# --- Unauthenticated ---------------------------------------------------------------------------
-
-
-def test_every_clinical_endpoint_needs_authentication(victim_data, snapshot, fields_of):
-    anonymous = APIClient()
-    before = snapshot()
-    calls = [
-        anonymous.get(ASSESSMENTS),
-        anonymous.get(f"{ASSESSMENTS}{victim_data['assessment']}/"),
-        anonymous.post(ASSESSMENTS, new_body(victim_data["client"]), format="json"),
-        anonymous.post(
-            f"{ASSESSMENTS}{victim_data['assessment']}/void/", {"reason": "x"}, format="json"
-        ),
-        anonymous.get(RISK_FLAGS),
-        anonymous.get(f"{RISK_FLAGS}{victim_data['flag']}/"),
-        anonymous.post(
-            f"{RISK_FLAGS}{victim_data['flag']}/acknowledge/", {"note": "x"}, format="json"
-        ),
-        anonymous.get(f"/api/v1/clients/{victim_data['client']}/progress/"),
-    ]
-    for response in calls:
-        assert response.status_code == 401, response.content
-        assert fields_of(response) == []
-    assert snapshot() == before
-
-
-# --- People without access: 404, lists leave the records out ---------------------------------
-
-
-@pytest.mark.parametrize("person", NO_ACCESS, indirect=True)
-def test_no_access_assessment_list_leaves_the_client_out(as_user, person, victim_data, own_data):
-    mine = own_data(person)
-    api = as_user(person)
-    for params in ({}, {"client": victim_data["client"]}, {"include_voided": "true"}):
-        response = api.get(ASSESSMENTS, params)
-        if person.is_admin and "include_voided" in params:  # a clinical filter: refused
-            assert_problem(response, 403, "include_voided")
-            continue
-        assert response.status_code == 200
-        listed = {row["id"] for row in response.json()["results"]}
-        assert victim_data["assessment"] not in listed
-    if mine:
-        assert {row["id"] for row in api.get(ASSESSMENTS).json()["results"]} == {mine["assessment"]}
-
-
-@pytest.mark.parametrize("person", NO_ACCESS, indirect=True)
-def test_no_access_assessment_retrieve_is_404(as_user, person, victim_data, fields_of):
-    api = as_user(person)
-    response = api.get(f"{ASSESSMENTS}{victim_data['assessment']}/")
-    missing = api.get(f"{ASSESSMENTS}{uuid.uuid4()}/")
-    assert response.status_code == missing.status_code == 404
-    assert response.json() == missing.json()
-    assert fields_of(response) == []
-
-
-@pytest.mark.parametrize("person", NO_ACCESS, indirect=True)
-def test_no_access_create_is_a_400_naming_client(as_user, person, victim_data, snapshot, fields_of):
-    before = snapshot()
-    response = as_user(person).post(ASSESSMENTS, new_body(victim_data["client"]), format="json")
-    assert response.status_code == 400, response.content
-    assert fields_of(response) == ["client"]
-    assert snapshot() == before
-
-
-@pytest.mark.parametrize("person", NO_ACCESS, indirect=True)
-def test_no_access_void_is_404(as_user, person, victim_data, snapshot, fields_of):
-    before = snapshot()
-    response = as_user(person).post(
-        f"{ASSESSMENTS}{victim_data['assessment']}/void/", {"reason": "Mine now."}, format="json"
-    )
-    assert response.status_code == 404, response.content
-    assert fields_of(response) == []
-    assert snapshot() == before
-
-
-@pytest.mark.parametrize("person", NO_ACCESS, indirect=True)
-def test_no_access_risk_flag_list_leaves_the_client_out(as_user, person, victim_data, own_data):
-    mine = own_data(person)
-    api = as_user(person)
-    for params in ({}, {"client": victim_data["client"]}, {"open": "true"}):
-        response = api.get(RISK_FLAGS, params)
-        if person.is_admin and "open" in params:  # a clinical filter: refused
-            assert_problem(response, 403, "open")
-            continue
-        assert response.status_code == 200
-        assert victim_data["flag"] not in {row["id"] for row in response.json()["results"]}
-    if mine:
-        assert {row["id"] for row in api.get(RISK_FLAGS).json()["results"]} == {mine["flag"]}
-
-
-@pytest.mark.parametrize("person", NO_ACCESS, indirect=True)
-def test_no_access_risk_flag_retrieve_and_acknowledge_are_404(
-    as_user, person, victim_data, snapshot, fields_of
-):
-    api = as_user(person)
-    before = snapshot()
-    response = api.get(f"{RISK_FLAGS}{victim_data['flag']}/")
-    assert response.status_code == 404
-    assert fields_of(response) == []
-    response = api.post(
-        f"{RISK_FLAGS}{victim_data['flag']}/acknowledge/", {"note": "Closing it."}, format="json"
-    )
-    assert response.status_code == 404, response.content
-    assert fields_of(response) == []
-    assert snapshot() == before
-
-
-@pytest.mark.parametrize("person", NO_ACCESS, indirect=True)
-def test_no_access_progress_is_404(as_user, person, victim_data, fields_of):
-    api = as_user(person)
-    response = api.get(f"/api/v1/clients/{victim_data['client']}/progress/")
-    missing = api.get(f"/api/v1/clients/{uuid.uuid4()}/progress/")
-    assert response.status_code == missing.status_code == 404
-    assert response.json() == missing.json()
-    assert fields_of(response) == []
-
-
 def test_the_admin_sees_the_client_but_none_of_its_clinical_content(as_user, admin, victim_data):
     api = as_user(admin)
     assert api.get(f"/api/v1/clients/{victim_data['client']}/").status_code == 200
@@ -217,15 +138,31 @@ def test_the_admin_sees_the_client_but_none_of_its_clinical_content(as_user, adm
     assert api.get(f"/api/v1/clients/{victim_data['client']}/progress/").status_code == 404
 
 
+@as_each(*NO_CLINICAL_ACCESS)
+def test_clinical_filters_leave_the_record_out_and_are_refused_to_admins(
+    as_user, person, victim_data
+):
+    api = as_user(person)
+    for url, key, params in (
+        (ASSESSMENTS, "id", {"include_voided": "true"}),
+        (RISK_FLAGS, "flag", {"open": "true"}),
+    ):
+        response = api.get(url, params)
+
+        if person.is_admin:
+            assert_problem(response, 403, *params)
+        else:
+            assert response.status_code == 200
+            assert victim_data[key] not in {row["id"] for row in response.json()["results"]}
+
+
 # --- The supervisor: reads, never writes ---------------------------------------------------------
 
 
 def test_the_supervisor_reads_everything(as_user, supervisor, victim_data):
     api = as_user(supervisor)
-    assert {row["id"] for row in api.get(ASSESSMENTS).json()["results"]} == {
-        victim_data["assessment"]
-    }
-    assert api.get(f"{ASSESSMENTS}{victim_data['assessment']}/").status_code == 200
+    assert {row["id"] for row in api.get(ASSESSMENTS).json()["results"]} == {victim_data["id"]}
+    assert api.get(f"{ASSESSMENTS}{victim_data['id']}/").status_code == 200
     assert {row["id"] for row in api.get(RISK_FLAGS).json()["results"]} == {victim_data["flag"]}
     assert api.get(f"{RISK_FLAGS}{victim_data['flag']}/").status_code == 200
     progress = api.get(f"/api/v1/clients/{victim_data['client']}/progress/")
@@ -233,61 +170,14 @@ def test_the_supervisor_reads_everything(as_user, supervisor, victim_data):
     assert [row["instrument"] for row in progress.json()["instruments"]] == ["phq9"]
 
 
-def test_the_supervisor_may_not_create(as_user, supervisor, victim_data, snapshot, fields_of):
-    before = snapshot()
-    response = as_user(supervisor).post(ASSESSMENTS, new_body(victim_data["client"]), format="json")
-    assert response.status_code == 403, response.content
-    assert fields_of(response) == []
-    assert snapshot() == before
-
-
-def test_the_supervisor_may_not_void(as_user, supervisor, victim_data, snapshot, fields_of):
-    before = snapshot()
-    response = as_user(supervisor).post(
-        f"{ASSESSMENTS}{victim_data['assessment']}/void/", {"reason": "Looks off."}, format="json"
-    )
-    assert response.status_code == 403, response.content
-    assert fields_of(response) == []
-    assert snapshot() == before
-
-
-def test_the_supervisor_may_not_acknowledge(as_user, supervisor, victim_data, snapshot, fields_of):
-    before = snapshot()
-    response = as_user(supervisor).post(
-        f"{RISK_FLAGS}{victim_data['flag']}/acknowledge/", {"note": "Seen."}, format="json"
-    )
-    assert response.status_code == 403, response.content
-    assert fields_of(response) == []
-    assert snapshot() == before
-
-
 @pytest.mark.parametrize("method", ["put", "patch", "delete"])
 def test_the_supervisor_gets_405_for_edits_too(as_user, supervisor, victim_data, snapshot, method):
     before = snapshot()
     response = getattr(as_user(supervisor), method)(
-        f"{ASSESSMENTS}{victim_data['assessment']}/", {"responses": [0] * 9}, format="json"
+        f"{ASSESSMENTS}{victim_data['id']}/", {"responses": [0] * 9}, format="json"
     )
     assert response.status_code == 405
     assert snapshot() == before
-
-
-# --- The care team: full access ----------------------------------------------------------------
-
-
-def test_a_care_team_member_reads_and_writes(as_user, care_team_member, victim_data):
-    api = as_user(care_team_member)
-    assert {row["id"] for row in api.get(ASSESSMENTS).json()["results"]} == {
-        victim_data["assessment"]
-    }
-    assert api.get(f"/api/v1/clients/{victim_data['client']}/progress/").status_code == 200
-    body = {**new_body(victim_data["client"]), "same_day_reason": "Repeated."}
-    assert api.post(ASSESSMENTS, body, format="json").status_code == 201
-    assert (
-        api.post(
-            f"{ASSESSMENTS}{victim_data['assessment']}/void/", {"reason": "Dup."}, format="json"
-        ).status_code
-        == 200
-    )
 
 
 def test_the_supervisor_of_a_care_team_member_reads(
@@ -296,7 +186,7 @@ def test_the_supervisor_of_a_care_team_member_reads(
     supervisee = UserFactory(practice=practice, supervisor=other_supervisor)
     client_record.care_team.add(supervisee)
     api = as_user(other_supervisor)
-    assert api.get(f"{ASSESSMENTS}{victim_data['assessment']}/").status_code == 200
+    assert api.get(f"{ASSESSMENTS}{victim_data['id']}/").status_code == 200
     assert (
         api.post(
             f"{RISK_FLAGS}{victim_data['flag']}/acknowledge/", {"note": "x"}, format="json"

@@ -7,9 +7,15 @@ import pytest
 from django.utils import timezone
 
 from assessments.models import Assessment, RiskFlag
-from tests.assessments.conftest import ASSESSMENTS, DAY, INSTRUMENTS_URL, responses_scoring
+from tests.assessments.conftest import (
+    ASSESSMENTS,
+    DAY,
+    INSTRUMENTS_URL,
+    responses_scoring,
+)
 from tests.assessments.test_instruments import EXPECTED_ITEMS
 from tests.factories import ClientFactory, SessionFactory
+from tests.helpers import error_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -222,13 +228,13 @@ def test_scores_sent_by_the_caller_are_ignored(as_user, clinician, client_record
     ],
 )
 def test_invalid_administrations_are_refused_naming_the_field(
-    as_user, clinician, client_record, fields_of, snapshot, overrides, field
+    as_user, clinician, client_record, snapshot, overrides, field
 ):
     response = as_user(clinician).post(
         ASSESSMENTS, body_for(client_record, **overrides), format="json"
     )
     assert response.status_code == 400, response.content
-    assert fields_of(response) == [field]
+    assert error_fields(response) == [field]
     assert response.json()["type"] == "urn:rootwise:problem:validation-error"
     assert snapshot() == {"assessments": [], "risk_flags": []}
 
@@ -244,60 +250,54 @@ def test_invalid_administrations_are_refused_naming_the_field(
     ],
 )
 def test_each_instrument_checks_its_own_items_and_options(
-    as_user, clinician, client_record, fields_of, snapshot, code, responses, field
+    as_user, clinician, client_record, snapshot, code, responses, field
 ):
     response = as_user(clinician).post(
         ASSESSMENTS, body_for(client_record, instrument=code, responses=responses), format="json"
     )
     assert response.status_code == 400, response.content
-    assert fields_of(response) == [field]
+    assert error_fields(response) == [field]
     assert snapshot() == {"assessments": [], "risk_flags": []}
 
 
-def test_several_bad_answers_are_each_named(as_user, clinician, client_record, fields_of):
+def test_several_bad_answers_are_each_named(as_user, clinician, client_record):
     response = as_user(clinician).post(
         ASSESSMENTS, body_for(client_record, responses=[4, 0, 0, 0, 9, 0, 0, 0, 0]), format="json"
     )
     assert response.status_code == 400
-    assert sorted(fields_of(response)) == ["responses.0", "responses.4"]
+    assert sorted(error_fields(response)) == ["responses.0", "responses.4"]
     assert not Assessment.objects.exists()
 
 
 @pytest.mark.parametrize("days_ahead", [1, 400])
-def test_a_future_date_is_refused(
-    as_user, clinician, client_record, fields_of, snapshot, days_ahead
-):
+def test_a_future_date_is_refused(as_user, clinician, client_record, snapshot, days_ahead):
     future = timezone.localdate() + datetime.timedelta(days=days_ahead)
     response = as_user(clinician).post(
         ASSESSMENTS, body_for(client_record, administered_on=future.isoformat()), format="json"
     )
     assert response.status_code == 400, response.content
-    assert fields_of(response) == ["administered_on"]
+    assert error_fields(response) == ["administered_on"]
     assert snapshot() == {"assessments": [], "risk_flags": []}
 
 
-def test_a_session_of_another_client_is_refused(
-    as_user, clinician, client_record, fields_of, snapshot
-):
+def test_a_session_of_another_client_is_refused(as_user, clinician, client_record, snapshot):
     other_client = ClientFactory(primary_clinician=clinician)
     their_session = SessionFactory(client=other_client)
     response = as_user(clinician).post(
         ASSESSMENTS, body_for(client_record, session=str(their_session.pk)), format="json"
     )
     assert response.status_code == 409, response.content
-    assert fields_of(response) == ["session"]
+    assert error_fields(response) == ["session"]
     assert snapshot() == {"assessments": [], "risk_flags": []}
 
 
-def test_a_session_the_caller_cannot_see_is_refused(
-    as_user, clinician, client_record, fields_of, snapshot
-):
+def test_a_session_the_caller_cannot_see_is_refused(as_user, clinician, client_record, snapshot):
     unseen_session = SessionFactory()  # another clinician's client, in another practice
     response = as_user(clinician).post(
         ASSESSMENTS, body_for(client_record, session=str(unseen_session.pk)), format="json"
     )
     assert response.status_code == 400, response.content
-    assert fields_of(response) == ["session"]
+    assert error_fields(response) == ["session"]
     assert snapshot() == {"assessments": [], "risk_flags": []}
 
 
@@ -306,7 +306,7 @@ def test_a_session_the_caller_cannot_see_is_refused(
 
 @pytest.mark.parametrize("method", ["put", "patch", "delete"])
 def test_administrations_cannot_be_edited_or_deleted(
-    as_user, clinician, client_record, administer, snapshot, fields_of, method
+    as_user, clinician, client_record, administer, snapshot, method
 ):
     created = administer(client_record, "phq9", RISKY_PHQ9)
     before = snapshot()
@@ -317,7 +317,7 @@ def test_administrations_cannot_be_edited_or_deleted(
         format="json",
     )
     assert response.status_code == 405, response.content
-    assert fields_of(response) == []
+    assert error_fields(response) == []
     assert response.json()["type"] == "urn:rootwise:problem:method-not-allowed"
     assert snapshot() == before
 
@@ -369,21 +369,17 @@ def test_a_voided_administration_can_still_be_read(as_user, clinician, client_re
 
 
 @pytest.mark.parametrize("payload", [{}, {"reason": ""}, {"reason": "   "}, {"reason": None}])
-def test_void_needs_a_reason(
-    as_user, clinician, client_record, administer, snapshot, fields_of, payload
-):
+def test_void_needs_a_reason(as_user, clinician, client_record, administer, snapshot, payload):
     created = administer(client_record, "phq9", [1] * 9)
     before = snapshot()
     response = as_user(clinician).post(f"{detail(created['id'])}void/", payload, format="json")
     assert response.status_code == 400, response.content
-    assert fields_of(response) == ["reason"]
+    assert error_fields(response) == ["reason"]
     assert snapshot() == before
     assert Assessment.objects.get(pk=created["id"]).voided_at is None
 
 
-def test_voiding_twice_is_a_conflict(
-    as_user, clinician, client_record, administer, snapshot, fields_of
-):
+def test_voiding_twice_is_a_conflict(as_user, clinician, client_record, administer, snapshot):
     created = administer(client_record, "phq9", [1] * 9)
     api = as_user(clinician)
     assert void(api, created["id"], "First.").status_code == 200
@@ -392,7 +388,7 @@ def test_voiding_twice_is_a_conflict(
     assert snapshot() == before
     assert Assessment.objects.get(pk=created["id"]).void_reason == "First."
     assert response.status_code == 409, response.content
-    assert fields_of(response) == []
+    assert error_fields(response) == []
 
 
 def test_voiding_twice_changes_nothing(as_user, clinician, client_record, administer, snapshot):
@@ -453,10 +449,10 @@ def test_list_filters(as_user, clinician, client_record, history, params, expect
     assert ids(response) == {str(history[name].pk) for name in expected}
 
 
-def test_an_unknown_instrument_filter_is_a_400(as_user, clinician, history, fields_of):
+def test_an_unknown_instrument_filter_is_a_400(as_user, clinician, history):
     response = as_user(clinician).get(ASSESSMENTS, {"instrument": "bdi2"})
     assert response.status_code == 400
-    assert fields_of(response) == ["instrument"]
+    assert error_fields(response) == ["instrument"]
 
 
 def test_the_list_is_cursor_paginated(as_user, clinician, client_record, record):
@@ -585,10 +581,10 @@ def test_the_instrument_list_serves_the_same_definitions(as_user, clinician):
         assert api.get(f"{INSTRUMENTS_URL}{row['code']}/").json() == row
 
 
-def test_an_unknown_instrument_is_404(as_user, clinician, fields_of):
+def test_an_unknown_instrument_is_404(as_user, clinician):
     response = as_user(clinician).get(f"{INSTRUMENTS_URL}bdi2/")
     assert response.status_code == 404
-    assert fields_of(response) == []
+    assert error_fields(response) == []
 
 
 def test_the_list_runs_latest_administration_first(as_user, clinician, client_record, record):
@@ -612,10 +608,10 @@ def test_the_list_runs_latest_administration_first(as_user, clinician, client_re
         ({"administered_before": "2025-13-01"}, "administered_before"),
     ],
 )
-def test_malformed_filters_are_a_400_naming_them(as_user, clinician, params, field, fields_of):
+def test_malformed_filters_are_a_400_naming_them(as_user, clinician, params, field):
     response = as_user(clinician).get(ASSESSMENTS, params)
     assert response.status_code == 400
-    assert fields_of(response) == [field]
+    assert error_fields(response) == [field]
 
 
 @pytest.mark.parametrize(
@@ -626,10 +622,10 @@ def test_malformed_filters_are_a_400_naming_them(as_user, clinician, params, fie
         "/api/v1/clients/not-a-uuid/progress/",
     ],
 )
-def test_a_malformed_id_is_404(as_user, clinician, url, fields_of):
+def test_a_malformed_id_is_404(as_user, clinician, url):
     response = as_user(clinician).get(url)
     assert response.status_code == 404
-    assert fields_of(response) == []
+    assert error_fields(response) == []
 
 
 def test_the_instrument_list_needs_no_database_query(clinician, as_user, django_assert_num_queries):

@@ -8,7 +8,9 @@ import pytest
 
 from assessments.instruments import INSTRUMENTS
 from assessments.instruments.base import CaseWhen, Direction, jacobson_truax_threshold
-from tests.assessments.conftest import responses_scoring
+from tests.assessments.conftest import (
+    responses_scoring,
+)
 
 EXPECTED_ITEMS = {
     "phq9": [

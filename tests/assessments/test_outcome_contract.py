@@ -9,7 +9,9 @@ import pytest
 import yaml
 from django.conf import settings
 
-from tests.assessments.conftest import INSTRUMENTS_URL
+from tests.assessments.conftest import (
+    INSTRUMENTS_URL,
+)
 
 SNAPSHOT = Path(settings.BASE_DIR) / "docs" / "openapi.yaml"
 

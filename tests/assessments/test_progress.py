@@ -11,9 +11,12 @@ from django.utils import timezone
 from assessments.instruments import INSTRUMENTS
 from assessments.models import Assessment, RiskFlag
 from assessments.outcomes import instrument_outcomes, leaving_caseness, reliable_change
-from sessions.models import Homework
-from tests.assessments.conftest import ASSESSMENTS, ROOT_ORDER, responses_scoring
-from tests.factories import SessionFactory
+from tests.assessments.conftest import (
+    ASSESSMENTS,
+    ROOT_ORDER,
+    responses_scoring,
+)
+from tests.factories import HomeworkFactory, SessionFactory
 
 d = datetime.date
 
@@ -538,23 +541,25 @@ def test_sessions_section_without_sessions(progress):
 def test_homework_section_is_the_homework_summary(
     as_user, clinician, client_record, session_record, progress
 ):
-    Homework.objects.create(
+    no_text = {"instructions": "", "target_roots": []}
+    HomeworkFactory(
         client=client_record,
         session=session_record,
         assigned_by=clinician,
-        strategy="self_reflection",
         title="Thought record",
         assigned_on=d(2025, 1, 6),
         status="completed",
         completed_on=d(2025, 1, 10),
         helpfulness=8,
+        **no_text,
     )
-    Homework.objects.create(
+    HomeworkFactory(
         client=client_record,
         assigned_by=clinician,
         strategy="realistic_goals",
         title="One small goal",
         assigned_on=d(2025, 1, 6),
+        **no_text,
     )
     homework = progress()["homework"]
     assert homework["overall"]["assigned"] == 2
@@ -615,12 +620,13 @@ def test_progress_runs_a_fixed_number_of_queries(
             starts_at=datetime.datetime(2025, 1, day, 9, 0, tzinfo=UTC),
             roots_addressed=["perfectionism", "past_failures"],
         )
-        Homework.objects.create(
+        HomeworkFactory(
             client=client_record,
             assigned_by=clinician,
-            strategy="self_reflection",
             title=f"Homework {day}",
             assigned_on=d(2025, 1, day),
+            instructions="",
+            target_roots=[],
         )
     api = as_user(clinician)
     with django_assert_num_queries(7):  # six reads and the audit event

@@ -7,8 +7,12 @@ import pytest
 from django.utils import timezone
 
 from assessments.models import RiskFlag
-from tests.assessments.conftest import ASSESSMENTS, RISK_FLAGS
+from tests.assessments.conftest import (
+    ASSESSMENTS,
+    RISK_FLAGS,
+)
 from tests.factories import ClientFactory
+from tests.helpers import error_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -167,32 +171,32 @@ def test_a_flag_of_a_voided_assessment_can_still_be_acknowledged(as_user, clinic
     assert response.json()["assessment_voided"] is True
 
 
-def test_acknowledging_twice_is_a_conflict(as_user, clinician, flagged, snapshot, fields_of):
+def test_acknowledging_twice_is_a_conflict(as_user, clinician, flagged, snapshot):
     _, flag = flagged
     api = as_user(clinician)
     assert acknowledge(api, flag.pk, {"note": "First."}).status_code == 200
     before = snapshot()
     response = acknowledge(api, flag.pk, {"note": "Second."})
     assert response.status_code == 409, response.content
-    assert fields_of(response) == []
+    assert error_fields(response) == []
     assert response.json()["type"] == "urn:rootwise:problem:conflict"
     assert snapshot() == before
     assert RiskFlag.objects.get(pk=flag.pk).acknowledgement_note == "First."
 
 
 @pytest.mark.parametrize("payload", [{}, {"note": ""}, {"note": "   "}, {"note": None}])
-def test_acknowledging_needs_a_note(as_user, clinician, flagged, snapshot, fields_of, payload):
+def test_acknowledging_needs_a_note(as_user, clinician, flagged, snapshot, payload):
     _, flag = flagged
     before = snapshot()
     response = acknowledge(as_user(clinician), flag.pk, payload)
     assert response.status_code == 400, response.content
-    assert fields_of(response) == ["note"]
+    assert error_fields(response) == ["note"]
     assert snapshot() == before
     assert RiskFlag.objects.get(pk=flag.pk).is_open
 
 
 def test_the_supervisor_reads_but_may_not_acknowledge(
-    as_user, supervisor, client_record, flagged, snapshot, fields_of
+    as_user, supervisor, client_record, flagged, snapshot
 ):
     _, flag = flagged
     api = as_user(supervisor)
@@ -201,20 +205,18 @@ def test_the_supervisor_reads_but_may_not_acknowledge(
     before = snapshot()
     response = acknowledge(api, flag.pk, {"note": "Supervisor says fine."})
     assert response.status_code == 403, response.content
-    assert fields_of(response) == []
+    assert error_fields(response) == []
     assert snapshot() == before
 
 
 @pytest.mark.parametrize("who", ["admin", "colleague", "stranger", "outsider", "other_supervisor"])
-def test_people_without_access_get_404_and_change_nothing(
-    request, as_user, flagged, snapshot, fields_of, who
-):
+def test_people_without_access_get_404_and_change_nothing(request, as_user, flagged, snapshot, who):
     _, flag = flagged
     api = as_user(request.getfixturevalue(who))
     before = snapshot()
     response = acknowledge(api, flag.pk, {"note": "Not mine to say."})
     assert response.status_code == 404, response.content
-    assert fields_of(response) == []
+    assert error_fields(response) == []
     assert snapshot() == before
     assert api.get(detail(flag.pk)).status_code == 404
     assert listed(api) == []

@@ -10,7 +10,10 @@ from django.conf import settings
 from django.db import connection
 
 from assessments.models import Assessment, RiskFlag
-from tests.assessments.conftest import ASSESSMENTS, DAY
+from tests.assessments.conftest import (
+    ASSESSMENTS,
+    DAY,
+)
 from tests.factories import ClientFactory
 from tests.helpers import assert_problem
 

@@ -17,9 +17,9 @@ from tests.assessments.conftest import (
     DAY,
     ROOT_ORDER,
     SPEC,
-    error_fields,
     spec_total,
 )
+from tests.helpers import error_fields
 
 CODES = list(SPEC)
 UNIT = settings(max_examples=100, database=None)

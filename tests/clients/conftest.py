@@ -4,8 +4,6 @@ import pytest
 
 from clients.models import Client
 
-PROBLEM = "application/problem+json"
-
 
 def stored_client(client: Client) -> dict:
     """Everything stored about a client, read afresh from the database."""
@@ -25,15 +23,3 @@ def stored_client(client: Client) -> dict:
 def client_snapshot():
     """`client_snapshot(client)`: the stored client, for before/after comparison."""
     return stored_client
-
-
-def error_fields(response) -> list[str]:
-    """The dotted field paths named in a problem document's `errors`."""
-    assert response["Content-Type"] == PROBLEM, response.content
-    return [error["field"] for error in response.json()["errors"]]
-
-
-@pytest.fixture
-def fields_of():
-    """`fields_of(response)`: the fields a 4xx problem document names."""
-    return error_fields

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from clients.models import Client, PresentingRoot
 from tests.factories import AdminFactory, ClientFactory, SessionFactory, UserFactory
+from tests.helpers import error_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -81,11 +82,11 @@ def test_client_create_stores_presenting_roots_as_given(clinician, as_user):
     ]
 
 
-def test_client_create_by_an_admin_must_name_the_primary_clinician(admin, as_user, fields_of):
+def test_client_create_by_an_admin_must_name_the_primary_clinician(admin, as_user):
     response = as_user(admin).post(CLIENTS, {"given_name": "A", "family_name": "B"}, format="json")
 
     assert response.status_code == 400
-    assert fields_of(response) == ["primary_clinician"]
+    assert error_fields(response) == ["primary_clinician"]
     assert not Client.objects.exists()
 
 
@@ -137,9 +138,7 @@ def unsuitable(request, other_practice, practice):
     indirect=True,
 )
 @pytest.mark.parametrize("field", ["primary_clinician", "care_team"])
-def test_client_create_refuses_unsuitable_staff(
-    field, unsuitable, admin, clinician, as_user, fields_of
-):
+def test_client_create_refuses_unsuitable_staff(field, unsuitable, admin, clinician, as_user):
     body = {"given_name": "A", "family_name": "B", "primary_clinician": str(clinician.pk)}
     if field == "primary_clinician":
         body["primary_clinician"] = str(unsuitable.pk)
@@ -149,7 +148,7 @@ def test_client_create_refuses_unsuitable_staff(
     response = as_user(admin).post(CLIENTS, body, format="json")
 
     assert response.status_code == 400
-    assert fields_of(response) == [field]
+    assert error_fields(response) == [field]
     assert not Client.objects.exists()
 
 
@@ -160,7 +159,7 @@ def test_client_create_refuses_unsuitable_staff(
 )
 @pytest.mark.parametrize("field", ["primary_clinician", "care_team"])
 def test_client_update_refuses_unsuitable_staff(
-    field, unsuitable, client_record, as_user, fields_of, client_snapshot
+    field, unsuitable, client_record, as_user, client_snapshot
 ):
     before = client_snapshot(client_record)
     value = str(unsuitable.pk) if field == "primary_clinician" else [str(unsuitable.pk)]
@@ -170,7 +169,7 @@ def test_client_update_refuses_unsuitable_staff(
     )
 
     assert response.status_code == 400
-    assert fields_of(response) == [field]
+    assert error_fields(response) == [field]
     assert client_snapshot(client_record) == before
 
 
@@ -195,7 +194,7 @@ def test_client_create_for_a_colleague_joining_the_care_team_succeeds(
 
 
 def test_client_create_for_a_colleague_without_joining_the_care_team_is_400(
-    clinician, colleague, as_user, fields_of
+    clinician, colleague, as_user
 ):
     response = as_user(colleague).post(
         CLIENTS,
@@ -204,7 +203,7 @@ def test_client_create_for_a_colleague_without_joining_the_care_team_is_400(
     )
 
     assert response.status_code == 400
-    assert fields_of(response) == ["care_team"]
+    assert error_fields(response) == ["care_team"]
     assert not Client.objects.exists()
 
 
@@ -242,14 +241,14 @@ INVALID_ROOTS = [
 
 @pytest.mark.parametrize(("roots", "field"), INVALID_ROOTS)
 def test_client_create_with_invalid_presenting_roots_is_400_and_creates_nothing(
-    roots, field, clinician, as_user, fields_of
+    roots, field, clinician, as_user
 ):
     response = as_user(clinician).post(
         CLIENTS, {"given_name": "A", "family_name": "B", "presenting_roots": roots}, format="json"
     )
 
     assert response.status_code == 400
-    assert fields_of(response) == [field]
+    assert error_fields(response) == [field]
     assert not Client.objects.exists()
     assert not PresentingRoot.objects.exists()
 
@@ -281,7 +280,7 @@ def test_client_invalid_presenting_roots_answer_a_problem_document(clinician, as
 @pytest.mark.parametrize("method", ["patch", "put"])
 @pytest.mark.parametrize(("roots", "field"), INVALID_ROOTS)
 def test_client_update_with_invalid_presenting_roots_is_400_and_changes_nothing(
-    roots, field, method, client_record, as_user, fields_of, client_snapshot
+    roots, field, method, client_record, as_user, client_snapshot
 ):
     before = client_snapshot(client_record)
     body = {
@@ -296,7 +295,7 @@ def test_client_update_with_invalid_presenting_roots_is_400_and_changes_nothing(
     )
 
     assert response.status_code == 400
-    assert fields_of(response) == [field]
+    assert error_fields(response) == [field]
     assert client_snapshot(client_record) == before
 
 
@@ -460,7 +459,7 @@ def test_client_created_discharged_gets_todays_date(clinician, as_user):
     assert Client.objects.get().discharged_on == timezone.localdate()
 
 
-def test_client_create_active_with_a_discharge_date_is_400(clinician, as_user, fields_of):
+def test_client_create_active_with_a_discharge_date_is_400(clinician, as_user):
     response = as_user(clinician).post(
         CLIENTS,
         {"given_name": "A", "family_name": "B", "discharged_on": "2025-01-01"},
@@ -468,13 +467,11 @@ def test_client_create_active_with_a_discharge_date_is_400(clinician, as_user, f
     )
 
     assert response.status_code == 400
-    assert fields_of(response) == ["discharged_on"]
+    assert error_fields(response) == ["discharged_on"]
     assert not Client.objects.exists()
 
 
-def test_client_update_active_with_a_discharge_date_is_400(
-    client_record, as_user, fields_of, client_snapshot
-):
+def test_client_update_active_with_a_discharge_date_is_400(client_record, as_user, client_snapshot):
     before = client_snapshot(client_record)
 
     response = as_user(client_record.primary_clinician).patch(
@@ -484,11 +481,11 @@ def test_client_update_active_with_a_discharge_date_is_400(
     )
 
     assert response.status_code == 400
-    assert fields_of(response) == ["discharged_on"]
+    assert error_fields(response) == ["discharged_on"]
     assert client_snapshot(client_record) == before
 
 
-def test_client_discharge_before_intake_is_400(client_record, as_user, fields_of):
+def test_client_discharge_before_intake_is_400(client_record, as_user):
     day = client_record.intake_date - timedelta(days=1)
 
     response = as_user(client_record.primary_clinician).patch(
@@ -498,29 +495,25 @@ def test_client_discharge_before_intake_is_400(client_record, as_user, fields_of
     )
 
     assert response.status_code == 400
-    assert fields_of(response) == ["discharged_on"]
+    assert error_fields(response) == ["discharged_on"]
     client_record.refresh_from_db()
     assert client_record.status == "active"
 
 
-def test_client_clearing_the_discharge_date_of_a_discharged_client_is_400(
-    client_record, as_user, fields_of
-):
+def test_client_clearing_the_discharge_date_of_a_discharged_client_is_400(client_record, as_user):
     api = as_user(client_record.primary_clinician)
     assert api.patch(url(client_record), {"status": "discharged"}, format="json").status_code == 200
 
     response = api.patch(url(client_record), {"discharged_on": None}, format="json")
 
     assert response.status_code == 400
-    assert fields_of(response) == ["discharged_on"]
+    assert error_fields(response) == ["discharged_on"]
 
 
 # --- external id -------------------------------------------------------------------------------
 
 
-def test_client_external_id_taken_in_the_practice_is_a_conflict_on_create(
-    client_record, as_user, fields_of
-):
+def test_client_external_id_taken_in_the_practice_is_a_conflict_on_create(client_record, as_user):
     Client.objects.filter(pk=client_record.pk).update(external_id="MRN-7")
 
     response = as_user(client_record.primary_clinician).post(
@@ -528,12 +521,12 @@ def test_client_external_id_taken_in_the_practice_is_a_conflict_on_create(
     )
 
     assert response.status_code == 409
-    assert fields_of(response) == ["external_id"]
+    assert error_fields(response) == ["external_id"]
     assert Client.objects.count() == 1
 
 
 def test_client_external_id_taken_in_the_practice_is_a_conflict_on_update(
-    client_record, as_user, fields_of, client_snapshot
+    client_record, as_user, client_snapshot
 ):
     ClientFactory(primary_clinician=client_record.primary_clinician, external_id="MRN-7")
     before = client_snapshot(client_record)
@@ -543,7 +536,7 @@ def test_client_external_id_taken_in_the_practice_is_a_conflict_on_update(
     )
 
     assert response.status_code == 409
-    assert fields_of(response) == ["external_id"]
+    assert error_fields(response) == ["external_id"]
     assert client_snapshot(client_record) == before
 
 
@@ -636,11 +629,11 @@ def test_client_list_filters_by_presenting_root(clinician, as_user):
     assert ids(as_user(clinician).get(CLIENTS, {"root": "past_failures"})) == [str(both.pk)]
 
 
-def test_client_list_refuses_an_unknown_root_filter(clinician, as_user, fields_of):
+def test_client_list_refuses_an_unknown_root_filter(clinician, as_user):
     response = as_user(clinician).get(CLIENTS, {"root": "impostor_syndrome"})
 
     assert response.status_code == 400
-    assert fields_of(response) == ["root"]
+    assert error_fields(response) == ["root"]
 
 
 @pytest.mark.parametrize(

@@ -10,11 +10,10 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from assessments.models import Assessment, RiskFlag
-from assessments.services import assessment_record
-from sessions.models import Homework, HomeworkTemplate, Session
+from sessions.models import Homework, HomeworkTemplate
+from tests.factories import AssessmentFactory, HomeworkFactory, HomeworkTemplateFactory
 
 API = "/api/v1/"
-PROBLEM = "application/problem+json"
 # PHQ-9 with item 9 ("thoughts that you would be better off dead") above 0: raises a risk flag.
 PHQ9_WITH_RISK = [1, 1, 1, 1, 1, 1, 1, 1, 1]
 
@@ -29,25 +28,13 @@ postgresql_only = pytest.mark.skipif(
 
 
 @pytest.fixture
-def signed_session(session_record):
-    """`session_record`, signed by its clinician."""
-    Session.objects.filter(pk=session_record.pk).update(
-        signed_at=timezone.now(), signed_by=session_record.clinician
-    )
-    session_record.refresh_from_db()
-    return session_record
-
-
-@pytest.fixture
 def homework_record(client_record, clinician) -> Homework:
-    """Assigned homework of `client_record`, by `clinician`."""
-    return Homework.objects.create(
+    """Assigned homework of `client_record`, by `clinician`, today."""
+    return HomeworkFactory(
         client=client_record,
         assigned_by=clinician,
-        strategy="self_reflection",
         title="Evening thought record",
         instructions="Write down one thought a day.",
-        target_roots=["perfectionism"],
         assigned_on=timezone.localdate(),
     )
 
@@ -55,10 +42,9 @@ def homework_record(client_record, clinician) -> Homework:
 @pytest.fixture
 def assessment(client_record, clinician) -> Assessment:
     """A PHQ-9 of `client_record` whose item 9 raised a risk flag."""
-    return assessment_record(
-        by=clinician,
+    return AssessmentFactory(
         client=client_record,
-        instrument="phq9",
+        recorded_by=clinician,
         responses=PHQ9_WITH_RISK,
         administered_on=date(2025, 6, 2),
     )
@@ -72,14 +58,7 @@ def risk_flag(assessment) -> RiskFlag:
 @pytest.fixture
 def template(clinician) -> HomeworkTemplate:
     """A homework template of the practice, authored by `clinician`."""
-    return HomeworkTemplate.objects.create(
-        author=clinician,
-        practice=clinician.practice,
-        strategy="realistic_goals",
-        title="One small step",
-        instructions="Pick one small step and take it.",
-        target_roots=["past_failures"],
-    )
+    return HomeworkTemplateFactory(author=clinician, title="One small step")
 
 
 def as_caller(user) -> APIClient:

@@ -3,14 +3,13 @@ stored-state snapshots for before/after comparison."""
 
 from datetime import timedelta
 
-import factory
 import pytest
 from django.utils import timezone
 
 from sessions.homework.library import BUILTIN_TEMPLATES, builtin_template_id
 from sessions.models import Homework, HomeworkStatus, HomeworkTemplate
+from tests.factories import HomeworkFactory, HomeworkTemplateFactory
 
-PROBLEM = "application/problem+json"
 HOMEWORK = "/api/v1/homework/"
 TEMPLATES = "/api/v1/homework-templates/"
 
@@ -38,36 +37,6 @@ def days_ago(days: int):
     return today() - timedelta(days=days)
 
 
-class HomeworkFactory(factory.django.DjangoModelFactory):
-    """Assigned homework, a week old, by the client's primary clinician."""
-
-    class Meta:
-        model = Homework
-
-    client = None  # always given
-    assigned_by = factory.SelfAttribute("client.primary_clinician")
-    strategy = "self_reflection"
-    title = factory.Sequence(lambda n: f"Homework {n}")
-    instructions = "Write it down each evening."
-    target_roots = factory.LazyFunction(lambda: ["perfectionism"])
-    assigned_on = factory.LazyFunction(lambda: days_ago(7))
-    status = HomeworkStatus.ASSIGNED
-
-
-class TemplateFactory(factory.django.DjangoModelFactory):
-    """A practice's own template; give `author` (its practice follows)."""
-
-    class Meta:
-        model = HomeworkTemplate
-
-    author = None  # always given
-    practice = factory.SelfAttribute("author.practice")
-    strategy = "realistic_goals"
-    title = factory.Sequence(lambda n: f"Practice template {n}")
-    instructions = "Pick one small step and take it."
-    target_roots = factory.LazyFunction(lambda: ["past_failures"])
-
-
 def builtin(key: str) -> HomeworkTemplate:
     """The built-in template with that library key, as stored."""
     return HomeworkTemplate.objects.get(pk=builtin_template_id(key))
@@ -89,24 +58,6 @@ def close(homework: Homework, status: str, **fields) -> Homework:
     Homework.objects.filter(pk=homework.pk).update(status=status, **fields)
     homework.refresh_from_db()
     return homework
-
-
-def error_fields(response) -> list[str]:
-    """The dotted field paths named in a problem document's `errors`."""
-    assert response["Content-Type"] == PROBLEM, response.content
-    return [error["field"] for error in response.json()["errors"]]
-
-
-def assert_problem(response, status: int) -> dict:
-    """The response is an RFC 9457 problem document with that status; its body."""
-    assert response.status_code == status, response.content
-    assert response["Content-Type"] == PROBLEM
-    body = response.json()
-    assert set(body) == {"type", "title", "status", "detail", "errors"}
-    assert body["status"] == status
-    assert body["type"].startswith("urn:rootwise:problem:")
-    assert body["detail"]
-    return body
 
 
 def ids(response) -> list[str]:
@@ -133,4 +84,4 @@ def homework(client_record):
 @pytest.fixture
 def practice_template(clinician):
     """A template of `practice`, written by `clinician`."""
-    return TemplateFactory(author=clinician, title="Our own good-enough goal")
+    return HomeworkTemplateFactory(author=clinician, title="Our own good-enough goal")

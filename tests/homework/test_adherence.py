@@ -4,8 +4,11 @@ and for each strategy in vocabulary order; cancelled homework is not counted as 
 
 import pytest
 
-from tests.factories import ClientFactory
-from tests.homework.conftest import HOMEWORK, HomeworkFactory, close
+from tests.factories import ClientFactory, HomeworkFactory
+from tests.homework.conftest import (
+    HOMEWORK,
+    close,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -6,17 +6,14 @@ from datetime import timedelta
 import pytest
 
 from sessions.models import Homework
-from tests.factories import ClientFactory, SessionFactory
+from tests.factories import ClientFactory, HomeworkFactory, HomeworkTemplateFactory, SessionFactory
+from tests.helpers import assert_problem, error_fields
 from tests.homework.conftest import (
     HOMEWORK,
     TEMPLATES,
-    HomeworkFactory,
-    TemplateFactory,
-    assert_problem,
     builtin,
     close,
     days_ago,
-    error_fields,
     homework_url,
     ids,
     stored,
@@ -150,7 +147,7 @@ def test_given_fields_win_over_the_template(client_record, clinician, as_user):
 
 
 def test_practice_template_can_be_assigned(client_record, clinician, colleague, as_user):
-    template = TemplateFactory(author=colleague, strategy="realistic_goals")
+    template = HomeworkTemplateFactory(author=colleague, strategy="realistic_goals")
 
     response = as_user(clinician).post(
         HOMEWORK,
@@ -540,7 +537,7 @@ def test_homework_list_query_count_is_fixed(
 def test_homework_stays_editable_after_its_template_changes_strategy(
     client_record, clinician, as_user
 ):
-    template = TemplateFactory(author=clinician, strategy="realistic_goals")
+    template = HomeworkTemplateFactory(author=clinician, strategy="realistic_goals")
     api = as_user(clinician)
     created = api.post(
         HOMEWORK,

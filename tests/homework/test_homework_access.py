@@ -9,104 +9,81 @@ out, and assigning homework to such a client is a 400 on `client` indistinguisha
 nonexistent id. Every refused request leaves the stored homework as it was.
 """
 
-import uuid
-
 import pytest
 
 from sessions.models import Homework
-from tests.factories import ClientFactory, SessionFactory, SupervisorFactory, UserFactory
-from tests.homework.conftest import (
-    ACTIONS,
-    HOMEWORK,
-    HomeworkFactory,
-    assert_problem,
-    close,
-    error_fields,
-    homework_url,
-    ids,
-    stored,
+from tests.access import (
+    CLINICAL_READERS,
+    NO_CLINICAL_ACCESS,
+    Create,
+    CreateAccess,
+    ListAccess,
+    ReadAccess,
+    Write,
+    WriteAccess,
 )
+from tests.factories import (
+    ClientFactory,
+    HomeworkFactory,
+    SessionFactory,
+    SupervisorFactory,
+    UserFactory,
+)
+from tests.helpers import assert_problem, error_fields
+from tests.homework.conftest import ACTIONS, HOMEWORK, close, homework_url, ids, stored
 
 pytestmark = pytest.mark.django_db
 
-NO_ACCESS = ["outsider", "stranger", "colleague", "other_supervisor", "admin"]
+ONE = "/api/v1/homework/{id}/"
 WRITES = ["patch", "put", *ACTIONS]
-MISSING = uuid.UUID("00000000-0000-4000-8000-000000000000")
 
 
-@pytest.fixture
-def other_supervisor(practice):
-    """A supervisor of the same practice who does not supervise `clinician`."""
-    return SupervisorFactory(practice=practice)
-
-
-@pytest.fixture
-def person(request, outsider, stranger, colleague, other_supervisor, supervisor, admin):
-    """The user a parametrized test acts as, by role name."""
+def new_homework_body(client_id) -> dict:
     return {
-        "outsider": outsider,
-        "stranger": stranger,
-        "colleague": colleague,
-        "other_supervisor": other_supervisor,
-        "supervisor": supervisor,
-        "admin": admin,
-    }[request.param]
-
-
-def new_homework_body(client) -> dict:
-    return {
-        "client": str(client.pk),
+        "client": str(client_id),
         "strategy": "realistic_goals",
         "title": "Assigned by someone else",
     }
 
 
-def send(api, write: str, homework: Homework, client_record):
-    """One write to `homework` that its clinician could make."""
-    if write == "patch":
-        return api.patch(homework_url(homework), {"title": "Overwritten"}, format="json")
-    if write == "put":
-        return api.put(homework_url(homework), new_homework_body(client_record), format="json")
-    return api.post(
-        homework_url(homework, write),
-        {"helpfulness": 1, "outcome_note": "Not mine."},
-        format="json",
-    )
+def summary_url(client) -> str:
+    return f"/api/v1/clients/{client.pk}/homework-summary/"
 
 
-def missing_body(api, write: str, client_record) -> dict:
-    """The problem body the same write gets for a homework id that does not exist."""
-    fake = Homework(pk=MISSING)
-    response = send(api, write, fake, client_record)
-    assert response.status_code == 404
-    return response.json()
+class TestHomeworkAccess(ListAccess, ReadAccess, WriteAccess, CreateAccess):
+    models = (Homework,)
+    no_access = NO_CLINICAL_ACCESS
+    readers = CLINICAL_READERS
+    lists = {HOMEWORK: "id", f"{HOMEWORK}?client={{client}}": "id"}
+    reads = {"retrieve": ONE, "summary": "/api/v1/clients/{client}/homework-summary/"}
+    writes = {
+        "patch": Write("patch", ONE, {"title": "Overwritten"}),
+        "put": Write("put", ONE, lambda keys: new_homework_body(keys["client"])),
+        **{
+            action: Write(
+                "post", f"{ONE}{action}/", {"helpfulness": 1, "outcome_note": "Not mine."}
+            )
+            for action in ACTIONS
+        },
+    }
+    create = Create(HOMEWORK, new_homework_body)
+    may_write = {
+        "clinician": {*WRITES, "create"},
+        "care_team_member": {*WRITES, "create"},
+    }
+
+    @pytest.fixture
+    def record(self, homework):
+        return homework
+
+    def own_keys(self, person):
+        if person.is_admin:
+            return None
+        own = HomeworkFactory(client=ClientFactory(primary_clinician=person))
+        return {"id": str(own.pk)}
 
 
-# Reads
-
-
-@pytest.mark.parametrize("person", NO_ACCESS, indirect=True)
-def test_list_leaves_out_homework_of_clients_not_visible(person, homework, client_record, as_user):
-    api = as_user(person)
-
-    assert str(homework.pk) not in ids(api.get(HOMEWORK))
-    assert ids(api.get(HOMEWORK, {"client": str(client_record.pk)})) == []
-
-
-@pytest.mark.parametrize("person", NO_ACCESS, indirect=True)
-def test_retrieve_is_a_404_as_for_a_missing_id(person, homework, as_user):
-    api = as_user(person)
-
-    response = api.get(homework_url(homework))
-
-    assert_problem(response, 404)
-    assert response.json() == api.get(homework_url(Homework(pk=MISSING))).json()
-
-
-def test_admin_lists_no_homework_at_all(admin, homework, client_record, as_user):
-    HomeworkFactory(client=ClientFactory(primary_clinician=UserFactory(practice=admin.practice)))
-
-    assert ids(as_user(admin).get(HOMEWORK)) == []
+# --- What the declaration does not say ---------------------------------------------------------
 
 
 @pytest.mark.parametrize("reader", ["clinician", "care_team_member", "supervisor"])
@@ -128,36 +105,6 @@ def test_supervisor_of_a_care_team_member_reads_homework(
 
     assert ids(api.get(HOMEWORK)) == [str(homework.pk)]
     assert api.get(homework_url(homework)).status_code == 200
-
-
-# Writes
-
-
-@pytest.mark.parametrize("write", WRITES)
-@pytest.mark.parametrize("person", NO_ACCESS, indirect=True)
-def test_writes_by_people_without_access_are_404_and_change_nothing(
-    person, write, homework, client_record, as_user
-):
-    api = as_user(person)
-    before = stored(homework)
-
-    response = send(api, write, homework, client_record)
-
-    assert_problem(response, 404)
-    assert response.json() == missing_body(api, write, client_record)
-    assert stored(homework) == before
-
-
-@pytest.mark.parametrize("write", WRITES)
-def test_supervisor_writes_are_403_and_change_nothing(
-    write, homework, client_record, supervisor, as_user
-):
-    before = stored(homework)
-
-    response = send(as_user(supervisor), write, homework, client_record)
-
-    assert_problem(response, 403)
-    assert stored(homework) == before
 
 
 @pytest.mark.parametrize("action", list(ACTIONS))
@@ -185,8 +132,12 @@ def test_supervisor_patch_of_status_is_403_not_409(homework, supervisor, as_user
 
 
 @pytest.mark.parametrize("write", WRITES)
-def test_care_team_member_writes(write, homework, client_record, care_team_member, as_user):
-    response = send(as_user(care_team_member), write, homework, client_record)
+def test_care_team_member_writes_store_what_they_say(
+    write, homework, client_record, care_team_member, as_user
+):
+    keys = {"id": str(homework.pk), "client": str(client_record.pk)}
+
+    response = TestHomeworkAccess.writes[write].send(as_user(care_team_member), keys)
 
     assert response.status_code == 200, response.content
     homework.refresh_from_db()
@@ -201,41 +152,6 @@ def test_care_team_member_writes(write, homework, client_record, care_team_membe
         )
 
 
-@pytest.mark.parametrize("person", NO_ACCESS, indirect=True)
-def test_assigning_to_a_client_not_visible_is_a_400_as_for_a_missing_client(
-    person, client_record, as_user
-):
-    api = as_user(person)
-    count = Homework.objects.count()
-
-    response = api.post(HOMEWORK, new_homework_body(client_record), format="json")
-    missing = api.post(HOMEWORK, new_homework_body(ClientFactory.build(pk=MISSING)), format="json")
-
-    assert_problem(response, 400)
-    assert error_fields(response) == ["client"]
-    assert response.json() == {
-        **missing.json(),
-        "detail": missing.json()["detail"].replace(str(MISSING), str(client_record.pk)),
-        "errors": [
-            {
-                **error,
-                "message": error["message"].replace(str(MISSING), str(client_record.pk)),
-            }
-            for error in missing.json()["errors"]
-        ],
-    }
-    assert Homework.objects.count() == count
-
-
-def test_supervisor_cannot_assign_homework(client_record, supervisor, as_user):
-    count = Homework.objects.count()
-
-    response = as_user(supervisor).post(HOMEWORK, new_homework_body(client_record), format="json")
-
-    assert_problem(response, 403)
-    assert Homework.objects.count() == count
-
-
 def test_session_of_a_client_not_visible_is_refused_like_a_missing_one(
     client_record, clinician, colleague, as_user
 ):
@@ -245,7 +161,7 @@ def test_session_of_a_client_not_visible_is_refused_like_a_missing_one(
 
     response = api.post(
         HOMEWORK,
-        {**new_homework_body(client_record), "session": str(their_session.pk)},
+        {**new_homework_body(client_record.pk), "session": str(their_session.pk)},
         format="json",
     )
 
@@ -253,32 +169,6 @@ def test_session_of_a_client_not_visible_is_refused_like_a_missing_one(
     assert error_fields(response) == ["session"]
     assert "does not exist" in response.json()["errors"][0]["message"]
     assert Homework.objects.count() == count
-
-
-def test_care_team_member_assigns_homework(client_record, care_team_member, as_user):
-    response = as_user(care_team_member).post(
-        HOMEWORK, new_homework_body(client_record), format="json"
-    )
-
-    assert response.status_code == 201, response.content
-    assert Homework.objects.get(pk=response.json()["id"]).assigned_by_id == care_team_member.pk
-
-
-# The adherence summary
-
-
-def summary_url(client) -> str:
-    return f"/api/v1/clients/{client.pk}/homework-summary/"
-
-
-@pytest.mark.parametrize("person", NO_ACCESS, indirect=True)
-def test_summary_is_a_404_without_access(person, homework, client_record, as_user):
-    api = as_user(person)
-
-    response = api.get(summary_url(client_record))
-
-    assert_problem(response, 404)
-    assert response.json() == api.get(summary_url(ClientFactory.build(pk=MISSING))).json()
 
 
 def test_admin_sees_the_client_but_not_its_homework_summary(
@@ -307,7 +197,7 @@ def test_anonymous_caller_is_401_everywhere(homework, client_record, api_client)
     for response in (
         api_client.get(HOMEWORK),
         api_client.get(homework_url(homework)),
-        api_client.post(HOMEWORK, new_homework_body(client_record), format="json"),
+        api_client.post(HOMEWORK, new_homework_body(client_record.pk), format="json"),
         api_client.patch(homework_url(homework), {"title": "x"}, format="json"),
         *(api_client.post(homework_url(homework, action), {}) for action in ACTIONS),
         api_client.get(summary_url(client_record)),
@@ -321,7 +211,7 @@ def test_supervisor_writes_homework_of_their_own_caseload(supervisor, as_user):
     own_client = ClientFactory(primary_clinician=supervisor)
     api = as_user(supervisor)
 
-    created = api.post(HOMEWORK, new_homework_body(own_client), format="json")
+    created = api.post(HOMEWORK, new_homework_body(own_client.pk), format="json")
     assert created.status_code == 201, created.content
     done = api.post(f"{HOMEWORK}{created.json()['id']}/complete/", {}, format="json")
 
@@ -334,7 +224,7 @@ def test_assigned_by_is_the_caller_whatever_the_body_says(
 ):
     response = as_user(care_team_member).post(
         HOMEWORK,
-        {**new_homework_body(client_record), "assigned_by": str(clinician.pk)},
+        {**new_homework_body(client_record.pk), "assigned_by": str(clinician.pk)},
         format="json",
     )
 

@@ -7,14 +7,13 @@ from datetime import timedelta
 import pytest
 
 from sessions.models import Homework
+from tests.factories import HomeworkFactory
+from tests.helpers import assert_problem, error_fields
 from tests.homework.conftest import (
     ACTIONS,
     CLOSED_STATUSES,
-    HomeworkFactory,
-    assert_problem,
     close,
     days_ago,
-    error_fields,
     homework_url,
     stored,
     today,

@@ -7,16 +7,13 @@ import pytest
 from api.vocabulary import Root, Strategy
 from sessions.homework.library import BUILTIN_TEMPLATES, builtin_template_id, sync_builtin_templates
 from sessions.models import Homework, HomeworkTemplate
-from tests.factories import AdminFactory, ClientFactory
+from tests.factories import AdminFactory, ClientFactory, HomeworkFactory, HomeworkTemplateFactory
+from tests.helpers import assert_problem, error_fields
 from tests.homework.conftest import (
     BUILTIN_KEYS,
     HOMEWORK,
     TEMPLATES,
-    HomeworkFactory,
-    TemplateFactory,
-    assert_problem,
     builtin,
-    error_fields,
     ids,
     stored,
     template_url,
@@ -282,10 +279,10 @@ def test_admin_of_the_practice_may_delete_but_not_a_template_in_use(
 def own_templates(clinician):
     """Two practice templates, of different strategies and roots."""
     return {
-        "goals": TemplateFactory(
+        "goals": HomeworkTemplateFactory(
             author=clinician, strategy="realistic_goals", target_roots=["past_failures"]
         ),
-        "reflection": TemplateFactory(
+        "reflection": HomeworkTemplateFactory(
             author=clinician,
             strategy="self_reflection",
             target_roots=["perfectionism", "relationship_dynamics"],
@@ -320,7 +317,7 @@ def test_templates_filter_by_root_they_target(root, own_templates, clinician, as
 
 
 def test_templates_filter_builtin(own_templates, clinician, outsider, as_user):
-    TemplateFactory(author=outsider)  # another practice's: never listed here
+    HomeworkTemplateFactory(author=outsider)  # another practice's: never listed here
     api = as_user(clinician)
     own = {str(template.pk) for template in own_templates.values()}
 
@@ -361,7 +358,7 @@ def test_template_list_pages_through_every_template_once(own_templates, clinicia
 
 @pytest.mark.parametrize("rows", [1, 25])
 def test_template_list_query_count_is_fixed(rows, clinician, as_user, django_assert_num_queries):
-    TemplateFactory.create_batch(rows, author=clinician)
+    HomeworkTemplateFactory.create_batch(rows, author=clinician)
     api = as_user(clinician)
 
     with django_assert_num_queries(1):

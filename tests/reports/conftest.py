@@ -16,11 +16,10 @@ from assessments.models import Assessment
 from assessments.services import assessment_record, assessment_void
 from clients.models import Client
 from sessions.homework.services import homework_assign, homework_close
-from sessions.models import Addendum, Homework, Session
-from tests.factories import ClientFactory, SessionFactory, UserFactory
+from sessions.models import Homework, Session
+from tests.factories import AddendumFactory, ClientFactory, SessionFactory, UserFactory
 
 OUTCOMES = "/api/v1/reports/outcomes/"
-PROBLEM = "application/problem+json"
 
 # The four formats of the client report, each as ?format= and as an Accept header, with the
 # media type the response has.
@@ -248,9 +247,7 @@ def history(clinician, care_team_member, record):
     }
     signed = sessions["completed"]
     Session.objects.filter(pk=signed.pk).update(signed_at=timezone.now(), signed_by=clinician)
-    Addendum.objects.create(
-        session=signed, author=clinician, text=f"Later: {ADDENDUM_SENTINEL} mentioned."
-    )
+    AddendumFactory(session=signed, text=f"Later: {ADDENDUM_SENTINEL} mentioned.")
 
     administrations, voided = [], []
     for code, on, total, risk, is_void in ADMINISTRATIONS:

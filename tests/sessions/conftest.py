@@ -1,22 +1,10 @@
 """Fixtures for the session tests: people around a session, signed notes, stored-state snapshots."""
 
 import pytest
-from django.utils import timezone
 
 from sessions.models import Session
 
-PROBLEM = "application/problem+json"
 SESSIONS = "/api/v1/sessions/"
-
-
-@pytest.fixture
-def signed_session(session_record):
-    """`session_record`, signed by its clinician."""
-    Session.objects.filter(pk=session_record.pk).update(
-        signed_at=timezone.now(), signed_by=session_record.clinician
-    )
-    session_record.refresh_from_db()
-    return session_record
 
 
 def stored_session(session: Session) -> dict:
@@ -33,18 +21,6 @@ def stored_session(session: Session) -> dict:
 def session_snapshot():
     """`session_snapshot(session)`: the stored session, for before/after comparison."""
     return stored_session
-
-
-def error_fields(response) -> list[str]:
-    """The dotted field paths named in a problem document's `errors`."""
-    assert response["Content-Type"] == PROBLEM, response.content
-    return [error["field"] for error in response.json()["errors"]]
-
-
-@pytest.fixture
-def fields_of():
-    """`fields_of(response)`: the fields a 4xx problem document names."""
-    return error_fields
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import pytest
 
 from sessions.models import Session
 from tests.factories import ClientFactory, SessionFactory
+from tests.helpers import error_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -133,14 +134,14 @@ def test_session_create_for_a_care_team_colleague_as_clinician(
 
 
 def test_session_create_naming_a_clinician_off_the_caseload_is_400(
-    client_record, clinician, colleague, as_user, fields_of
+    client_record, clinician, colleague, as_user
 ):
     response = as_user(clinician).post(
         SESSIONS, body(client_record, clinician=str(colleague.pk)), format="json"
     )
 
     assert response.status_code == 400
-    assert fields_of(response) == ["clinician"]
+    assert error_fields(response) == ["clinician"]
     assert not Session.objects.exists()
 
 
@@ -201,18 +202,18 @@ INVALID = [
 
 @pytest.mark.parametrize(("fields", "named"), INVALID)
 def test_session_create_with_invalid_fields_is_400_naming_them(
-    fields, named, client_record, clinician, as_user, fields_of
+    fields, named, client_record, clinician, as_user
 ):
     response = as_user(clinician).post(SESSIONS, body(client_record, **fields), format="json")
 
     assert response.status_code == 400
-    assert sorted(fields_of(response)) == sorted(named)
+    assert sorted(error_fields(response)) == sorted(named)
     assert not Session.objects.exists()
 
 
 @pytest.mark.parametrize(("fields", "named"), INVALID)
 def test_session_update_with_invalid_fields_is_400_and_changes_nothing(
-    fields, named, session_record, as_user, fields_of, session_url, session_snapshot
+    fields, named, session_record, as_user, session_url, session_snapshot
 ):
     before = session_snapshot(session_record)
 
@@ -221,7 +222,7 @@ def test_session_update_with_invalid_fields_is_400_and_changes_nothing(
     )
 
     assert response.status_code == 400
-    assert sorted(fields_of(response)) == sorted(named)
+    assert sorted(error_fields(response)) == sorted(named)
     assert session_snapshot(session_record) == before
 
 
@@ -236,7 +237,7 @@ def test_session_duration_limits_are_inclusive(minutes, client_record, clinician
 
 
 def test_session_cannot_move_to_another_client(
-    session_record, as_user, fields_of, session_url, session_snapshot
+    session_record, as_user, session_url, session_snapshot
 ):
     other = ClientFactory(primary_clinician=session_record.clinician)
     before = session_snapshot(session_record)
@@ -246,12 +247,12 @@ def test_session_cannot_move_to_another_client(
     )
 
     assert response.status_code == 409
-    assert fields_of(response) == ["client"]
+    assert error_fields(response) == ["client"]
     assert session_snapshot(session_record) == before
 
 
 def test_session_cannot_move_to_another_client_by_put(
-    session_record, as_user, fields_of, session_url, session_snapshot
+    session_record, as_user, session_url, session_snapshot
 ):
     other = ClientFactory(primary_clinician=session_record.clinician)
     before = session_snapshot(session_record)
@@ -261,12 +262,12 @@ def test_session_cannot_move_to_another_client_by_put(
     )
 
     assert response.status_code == 409
-    assert fields_of(response) == ["client"]
+    assert error_fields(response) == ["client"]
     assert session_snapshot(session_record) == before
 
 
 def test_session_clinician_cannot_change(
-    session_record, care_team_member, as_user, fields_of, session_url, session_snapshot
+    session_record, care_team_member, as_user, session_url, session_snapshot
 ):
     before = session_snapshot(session_record)
 
@@ -275,7 +276,7 @@ def test_session_clinician_cannot_change(
     )
 
     assert response.status_code == 409
-    assert fields_of(response) == ["clinician"]
+    assert error_fields(response) == ["clinician"]
     assert session_snapshot(session_record) == before
 
 
@@ -363,11 +364,11 @@ def test_session_list_filters_by_client_and_clinician(
         ({"client": "not-a-uuid"}, "client"),
     ],
 )
-def test_session_list_refuses_invalid_filters(params, named, clinician, as_user, fields_of):
+def test_session_list_refuses_invalid_filters(params, named, clinician, as_user):
     response = as_user(clinician).get(SESSIONS, params)
 
     assert response.status_code == 400
-    assert fields_of(response) == [named]
+    assert error_fields(response) == [named]
 
 
 # --- query counts and pagination ---------------------------------------------------------------

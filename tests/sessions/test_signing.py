@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from sessions.models import Addendum, Session
 from tests.factories import SessionFactory, SupervisorFactory
+from tests.helpers import error_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -150,13 +151,13 @@ def test_addendum_on_an_unsigned_note_is_409_and_adds_nothing(session_record, as
 
 
 @pytest.mark.parametrize("payload", [{}, {"text": ""}, {"text": None}])
-def test_addendum_without_text_is_400(payload, signed_session, as_user, session_url, fields_of):
+def test_addendum_without_text_is_400(payload, signed_session, as_user, session_url):
     response = as_user(signed_session.clinician).post(
         session_url(signed_session, "addenda"), payload, format="json"
     )
 
     assert response.status_code == 400
-    assert fields_of(response) == ["text"]
+    assert error_fields(response) == ["text"]
     assert not Addendum.objects.exists()
 
 

@@ -99,8 +99,9 @@ class SessionSerializer(serializers.ModelSerializer):
         ]
         extra_kwargs = {
             "starts_at": {
-                "help_text": "When the session starts. A completed or no-show session cannot "
-                "start in the future; a scheduled one may."
+                "help_text": "When the session starts, with any offset, as a moment between "
+                "0001-01-01 and 9999-12-31 in UTC. A completed or no-show session cannot start "
+                "in the future; a scheduled one may."
             },
             "status": {
                 "help_text": "A session in the future is `scheduled` (or `cancelled`); it can "

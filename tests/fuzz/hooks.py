@@ -4,7 +4,8 @@
 no OpenAPI 3.0 schema can rule out. A request the schema allows may still:
 - name a record that does not exist, or that the caller may not see (`does_not_exist`);
 - hand back a cursor this list never gave out (`cursor`), or give a wrong current password;
-- give a date after today where only the past makes sense (`future`: a schema holds no clock);
+- give a date after today where only the past makes sense (`future`: a schema holds no clock),
+  or a date-time whose offset puts it outside the years 1 to 9999 in UTC (`overflow`);
 - break a rule between two fields, or between list items, that the schema describes in words
   but JSON Schema cannot compare (`inconsistent`: a discharge before the intake).
 Every other refusal of a schema-valid request fails the run. A collision with stored data (an
@@ -18,7 +19,7 @@ import schemathesis
 from schemathesis.openapi.checks import RejectedPositiveData
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-UNDECLARABLE_CODES = {"does_not_exist", "future", "inconsistent", "conflict"}
+UNDECLARABLE_CODES = {"does_not_exist", "future", "overflow", "inconsistent", "conflict"}
 UNDECLARABLE_FIELDS = {("cursor", "invalid"), ("old_password", "invalid")}
 
 

@@ -1,4 +1,5 @@
 from django.core.exceptions import SuspiciousOperation
+from django.db.models import Q
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -26,7 +27,7 @@ from api.auth.serializers import (
 )
 from api.permissions import ReadOnlyUnlessAdmin
 from api.schema import problem
-from api.viewsets import RecordMixin
+from api.viewsets import RecordMixin, ScopedViewSetMixin
 
 
 class AuditedPostMixin:
@@ -197,6 +198,7 @@ class PasswordChangeView(AuditedPostMixin, APIView):
 class UserViewSet(
     AuditedViewMixin,
     RecordMixin,
+    ScopedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -216,10 +218,8 @@ class UserViewSet(
     ordering = ("full_name", "id")
     http_method_names = ["get", "post", "patch", "head"]
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return self.queryset.none()
-        return self.queryset.filter(practice_id=self.request.user.practice_id)
+    def scope(self, user: User) -> Q:
+        return Q(practice_id=user.practice_id)
 
     def create(self, request, *args, **kwargs):
         serializer = NewUserSerializer(data=request.data, context=self.get_serializer_context())

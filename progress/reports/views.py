@@ -104,6 +104,7 @@ class ClientReportView(ExportView):
 
     renderer_classes = [JSONRenderer, PDFRenderer, CSVRenderer, FHIRRenderer]
     audit_object_type = "client"
+    audit_client_field = "id"
 
     def get(self, request, pk):
         client = clinical_client_or_404(request.user, pk)

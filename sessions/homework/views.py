@@ -184,6 +184,7 @@ class ClientHomeworkSummaryView(AuditedViewMixin, APIView):
 
     name = "Homework summary"  # as OPTIONS names it
     audit_object_type = "client"
+    audit_client_field = "id"
 
     def get(self, request, pk):
         client = clinical_client_or_404(request.user, pk)

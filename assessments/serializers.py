@@ -59,15 +59,6 @@ class AnswersField(BoundedListField):
             raise serializers.ValidationError(numbered(error.detail)) from error
 
 
-class StrictIntegerField(serializers.IntegerField):
-    """An integer, and only an integer: no strings, decimals or booleans."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, bool) or not isinstance(data, int):
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
-
 class AssessmentSerializer(serializers.ModelSerializer):
     """An administration of an instrument. The server computes the scores."""
 
@@ -75,7 +66,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
     session = ScopedRelatedField(Session, scope=clinical_sessions, required=False, allow_null=True)
     instrument = serializers.ChoiceField(choices=INSTRUMENT_CHOICES)
     responses = AnswersField(
-        child=StrictIntegerField(),
+        child=serializers.IntegerField(),
         max_length=MOST_ITEMS,
         help_text="One answer (an option value) per item, in item order.",
     )

@@ -220,6 +220,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["api.filters.StrictFilterBackend", "api.filters.ListOrdering"],
     "DEFAULT_SCHEMA_CLASS": "api.schema.ProblemAutoSchema",
     "EXCEPTION_HANDLER": "api.exceptions.problem_exception_handler",
+    # Throttles live in api/throttles/: the `login` rate is SignInRateThrottle's.
     "DEFAULT_THROTTLE_RATES": {"login": os.environ.get("LOGIN_THROTTLE_RATE", "20/minute")},
     # Throttles key on the client address: REMOTE_ADDR, unless NUM_PROXIES trusted proxies in
     # front of the app set X-Forwarded-For (never trust a client-supplied header by default).

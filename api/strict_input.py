@@ -91,9 +91,12 @@ class RelatedIdsField(BoundedListField):
         self.queryset = queryset
         super().__init__(**kwargs)
 
+    def get_queryset(self):
+        return self.queryset
+
     def to_internal_value(self, data):
         ids = super().to_internal_value(data)
-        found = self.queryset.in_bulk(set(ids))
+        found = self.get_queryset().in_bulk(set(ids))
         missing = [pk for pk in dict.fromkeys(ids) if pk not in found]
         if missing:
             raise ValidationError(

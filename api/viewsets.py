@@ -31,3 +31,5 @@ class ClientRecordMixin(AuditedViewMixin, RecordMixin, ScopedViewSetMixin):
     """Client data: scoped to what the caller may see (404 otherwise) and audited, on top of
     RecordMixin. A successful write's audit event commits in the write's transaction; every
     other request's before its response leaves, refused and failed ones included."""
+
+    audit_client_field = "client"

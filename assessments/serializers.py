@@ -1,14 +1,16 @@
 from rest_framework import serializers
 
 from api.exceptions import CONFLICT, FUTURE
+from api.fields import ScopedRelatedField
 from api.strict_input import BoundedListField
 from api.timezones import practice_today
 from assessments.instruments import INSTRUMENT_CHOICES, INSTRUMENTS
 from assessments.instruments.base import Direction
 from assessments.models import Assessment, RiskFlag
-from clients.access import clinical_access
+from clients.access import clinical_clients
 from clients.models import Client
 from sessions.models import Session
+from sessions.selectors import clinical_sessions
 
 SEVERITY_CHOICES = [
     ("minimal", "Minimal"),
@@ -57,25 +59,14 @@ class AnswersField(BoundedListField):
             raise serializers.ValidationError(numbered(error.detail)) from error
 
 
-class StrictIntegerField(serializers.IntegerField):
-    """An integer, and only an integer: no strings, decimals or booleans."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, bool) or not isinstance(data, int):
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
-
 class AssessmentSerializer(serializers.ModelSerializer):
     """An administration of an instrument. The server computes the scores."""
 
-    client = serializers.PrimaryKeyRelatedField(queryset=Client.objects.none())
-    session = serializers.PrimaryKeyRelatedField(
-        queryset=Session.objects.none(), required=False, allow_null=True
-    )
+    client = ScopedRelatedField(Client, scope=clinical_clients)
+    session = ScopedRelatedField(Session, scope=clinical_sessions, required=False, allow_null=True)
     instrument = serializers.ChoiceField(choices=INSTRUMENT_CHOICES)
     responses = AnswersField(
-        child=StrictIntegerField(),
+        child=serializers.IntegerField(),
         max_length=MOST_ITEMS,
         help_text="One answer (an option value) per item, in item order.",
     )
@@ -138,14 +129,6 @@ class AssessmentSerializer(serializers.ModelSerializer):
                 "help_text": "The day it was taken: not after today (the practice's local date)."
             }
         }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None and request.user.is_authenticated:
-            user = request.user
-            self.fields["client"].queryset = Client.objects.filter(clinical_access(user, client=""))
-            self.fields["session"].queryset = Session.objects.filter(clinical_access(user))
 
     def validate_administered_on(self, value):
         if value > practice_today(self.context["request"].user.practice):

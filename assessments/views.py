@@ -9,8 +9,8 @@ from api.schema import problem
 from api.viewsets import ClientRecordMixin
 from assessments import services
 from assessments.filters import AssessmentFilter, RiskFlagFilter
-from assessments.instrument_serializers import InstrumentSerializer
 from assessments.instruments import INSTRUMENTS
+from assessments.instruments.serializers import InstrumentSerializer
 from assessments.models import Assessment, RiskFlag
 from assessments.serializers import (
     AcknowledgeSerializer,

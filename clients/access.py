@@ -57,6 +57,11 @@ def clinical_access(user: User, *, client: str = "client__", write: bool = False
     return client_access(user, client=client, write=write)
 
 
+def clinical_clients(user: User) -> QuerySet[Client]:
+    """Clients whose clinical content `user` may read (none, for admins)."""
+    return Client.objects.filter(clinical_access(user, client=""))
+
+
 def writable_clients(user: User) -> QuerySet[Client]:
     return Client.objects.filter(client_access(user, write=True))
 
@@ -69,8 +74,7 @@ def clinical_client_or_404(user: User, pk) -> Client:
         uuid.UUID(str(pk))
     except ValueError as error:
         raise Http404 from error
-    visible = Client.objects.select_related("practice").filter(clinical_access(user, client=""))
-    return get_object_or_404(visible, pk=pk)
+    return get_object_or_404(clinical_clients(user).select_related("practice"), pk=pk)
 
 
 def require_write(user: User, client: Client) -> None:

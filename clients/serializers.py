@@ -1,10 +1,10 @@
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
-from rest_framework.permissions import SAFE_METHODS
 
 from api.auth.models import CLINICAL_ROLES, User
 from api.exceptions import CONFLICT, FUTURE, INCONSISTENT
-from api.strict_input import BoundedListSerializer, RelatedIdsField
+from api.fields import ScopedRelatedField, ScopedRelatedIdsField
+from api.strict_input import BoundedListSerializer
 from api.timezones import practice_today
 from api.vocabulary import Root
 from clients.access import client_access
@@ -53,13 +53,15 @@ class ClientSerializer(serializers.ModelSerializer):
         help_text="The roots of insecurity presenting in the client: each root at most once, "
         "and at most one of them primary.",
     )
-    primary_clinician = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.none(),
+    primary_clinician = ScopedRelatedField(
+        User,
+        scope=clinical_staff,
         required=False,
         help_text="A clinician or supervisor of the practice; defaults to the clinician creating.",
     )
-    care_team = RelatedIdsField(
-        queryset=User.objects.none(),
+    care_team = ScopedRelatedIdsField(
+        User,
+        scope=clinical_staff,
         max_length=CARE_TEAM_MAX,
         required=False,
         help_text="Clinicians or supervisors of the practice who share the client's care.",
@@ -117,15 +119,6 @@ class ClientSerializer(serializers.ModelSerializer):
                 "help_text": "Not after today (the practice's local date) nor after `intake_date`."
             },
         }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        writing = request is not None and request.method not in SAFE_METHODS
-        if writing and request.user.is_authenticated:  # reads never build the fields
-            staff = clinical_staff(request.user)
-            self.fields["primary_clinician"].queryset = staff
-            self.fields["care_team"].queryset = staff
 
     def to_representation(self, instance: Client) -> dict:
         """The client as the fields above render it, written out: on the client list, DRF's

@@ -46,6 +46,7 @@ class ClientViewSet(ClientRecordMixin, viewsets.ModelViewSet):
 
     queryset = Client.objects.all()
     audit_object_type = "client"
+    audit_client_field = "id"
     serializer_class = ClientSerializer
     filterset_class = ClientFilter
     ordering = ["family_name", "given_name"]

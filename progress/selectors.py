@@ -8,6 +8,7 @@ from django.db.models.functions import Now
 
 from api.timezones import local_date
 from api.vocabulary import Root
+from assessments.instruments import INSTRUMENTS
 from assessments.models import Assessment, RiskFlag
 from assessments.outcomes import instrument_outcomes, paired_outcome
 from clients.models import Client
@@ -34,7 +35,7 @@ def roots_over_time(client: Client, assessments: list[Assessment]) -> list[dict]
         )
         .order_by()
     }
-    index = [a.subscores for a in assessments if a.instrument == "roots5"]
+    index = [a.subscores for a in assessments if INSTRUMENTS[a.instrument].subscores_by_root]
     roots = []
     for root in Root.values:
         row = addressed.get(root, {})

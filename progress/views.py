@@ -23,6 +23,7 @@ class ClientProgressView(AuditedViewMixin, APIView):
 
     name = "Progress"  # as OPTIONS names it
     audit_object_type = "client"
+    audit_client_field = "id"
 
     def get(self, request, pk):
         client = clinical_client_or_404(request.user, pk)

@@ -1,14 +1,14 @@
 from datetime import UTC, datetime
 
 from rest_framework import serializers
-from rest_framework.permissions import SAFE_METHODS
 
 from api import inline_prefetch
 from api.auth.models import User
 from api.exceptions import CONFLICT
+from api.fields import ScopedRelatedField
 from api.strict_input import BoundedListField
 from api.vocabulary import Root
-from clients.access import clinical_access
+from clients.access import clinical_clients
 from clients.models import Client
 from clients.serializers import clinical_staff
 from sessions.models import Addendum, Session
@@ -53,11 +53,11 @@ class RootCodesField(BoundedListField):
 class SessionSerializer(serializers.ModelSerializer):
     """A therapy session and its note. The note is locked once signed."""
 
-    client = serializers.PrimaryKeyRelatedField(
-        queryset=Client.objects.none(), help_text="Set on creation; cannot change."
+    client = ScopedRelatedField(
+        Client, scope=clinical_clients, help_text="Set on creation; cannot change."
     )
-    clinician = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.none(), required=False, help_text="Defaults to you."
+    clinician = ScopedRelatedField(
+        User, scope=clinical_staff, required=False, help_text="Defaults to you."
     )
     duration_minutes = serializers.IntegerField(min_value=1, max_value=600)
     roots_addressed = RootCodesField(
@@ -108,15 +108,6 @@ class SessionSerializer(serializers.ModelSerializer):
                 "be marked `completed` or `no_show` once it has started."
             },
         }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        writing = request is not None and request.method not in SAFE_METHODS
-        if writing and request.user.is_authenticated:  # reads never build the fields
-            user = request.user
-            self.fields["client"].queryset = Client.objects.filter(clinical_access(user, client=""))
-            self.fields["clinician"].queryset = clinical_staff(user)
 
     def to_representation(self, instance):
         inline_prefetch.install(instance, ROOTS, ADDENDA)

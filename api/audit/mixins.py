@@ -34,10 +34,13 @@ UNRECORDED = "The request could not be recorded in the audit trail, so it was no
 class AuditedViewMixin:
     """Writes the events of each authenticated request: the action, the object, the clients
     whose data it served or changed, and the outcome. `audit_object_type` names what the view
-    serves; `audit_action` overrides the action (exports); `audit_reads = False` leaves reads
-    unrecorded (staff lists)."""
+    serves; `audit_client_field` the field that holds the client of each record it serves
+    (`client`, or `id` where the records are clients, whose own endpoints then take the client
+    from the URL), none where it serves no client's data; `audit_action` overrides the action
+    (exports); `audit_reads = False` leaves reads unrecorded (staff lists)."""
 
     audit_object_type = ""
+    audit_client_field: str | None = None
     audit_action = None
     audit_reads = True
     _audited_object = None
@@ -102,9 +105,8 @@ class AuditedViewMixin:
         return self.kwargs.get("pk") or self._created(response).get("id")
 
     def _client_of(self, record):
-        if self.audit_object_type == "client":
-            return record.pk
-        return getattr(record, "client_id", None)  # staff records belong to no client
+        field = self.audit_client_field
+        return record.serializable_value(field) if field else None
 
     def _audit_client_ids(self, response) -> list:
         """The clients whose data the response holds or the request changed; none if refused
@@ -113,10 +115,10 @@ class AuditedViewMixin:
             return [self._client_of(self._audited_object)]
         created = self._created(response)
         if created:
-            return [created["id"] if self.audit_object_type == "client" else created.get("client")]
+            return [created.get(self.audit_client_field)]
         if response.status_code >= 400:
             return []
-        if self.audit_object_type == "client" and "pk" in self.kwargs:
+        if self.audit_client_field == "id" and "pk" in self.kwargs:
             return [self.kwargs["pk"]]  # the client's own actions: progress, summary, report
         return self.clients_served()
 

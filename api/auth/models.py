@@ -93,7 +93,7 @@ class User(RecordModel, AbstractBaseUser):
 
 class LockoutCount(models.Model):
     """Password attempts held against one account or one address (a hash, never the value),
-    counted by `api.auth.lockout` when the shared store is the database."""
+    counted by `api.throttles.lockout` when the shared store is the database."""
 
     key = models.CharField(max_length=100, primary_key=True)
     count = models.PositiveIntegerField()

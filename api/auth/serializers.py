@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from api.auth.models import Practice, Role, User
+from api.fields import ScopedRelatedField
 
 
 class PracticeSerializer(serializers.ModelSerializer):
@@ -20,15 +21,17 @@ class CurrentUserSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+def colleagues(user: User):
+    return User.objects.filter(practice_id=user.practice_id)
+
+
 class UserSerializer(serializers.ModelSerializer):
     """A member of staff. `email` is shown to the practice's admins only."""
 
     email = serializers.EmailField(
         required=False, max_length=254, help_text="Present only when an admin reads it."
     )
-    supervisor = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.none(), allow_null=True, required=False
-    )
+    supervisor = ScopedRelatedField(User, scope=colleagues, allow_null=True, required=False)
     response_optional_fields = ("email",)
 
     class Meta:
@@ -44,13 +47,6 @@ class UserSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["id", "is_active", "created_at", "updated_at"]
-
-    def get_fields(self):
-        fields = super().get_fields()
-        request = self.context.get("request")
-        if request is not None and request.user.is_authenticated:
-            fields["supervisor"].queryset = User.objects.filter(practice=request.user.practice)
-        return fields
 
     def to_representation(self, instance):
         data = super().to_representation(instance)

@@ -7,9 +7,10 @@ from django.db import transaction
 from rest_framework.exceptions import ValidationError
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
-from api.auth import lockout, tokens
+from api.auth import tokens
 from api.auth.models import Practice, Role, User
 from api.exceptions import Conflict
+from api.throttles import lockout
 from api.timezones import default_time_zone, is_time_zone
 
 

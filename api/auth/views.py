@@ -1,18 +1,18 @@
 from django.core.exceptions import SuspiciousOperation
+from django.db.models import Q
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
 from api.audit.mixins import AuditedViewMixin
 from api.audit.models import AuditAction
 from api.audit.services import audit_record, client_ip
-from api.auth import lockout, services, tokens
+from api.auth import services, tokens
 from api.auth.exceptions import RefreshTokenReused, TokenRefused
 from api.auth.filters import UserFilter
 from api.auth.models import User
@@ -26,7 +26,8 @@ from api.auth.serializers import (
 )
 from api.permissions import ReadOnlyUnlessAdmin
 from api.schema import problem
-from api.viewsets import RecordMixin
+from api.throttles import SignInRateThrottle, lockout
+from api.viewsets import RecordMixin, ScopedViewSetMixin
 
 
 class AuditedPostMixin:
@@ -62,8 +63,7 @@ class LoginView(AuditedPostMixin, TokenObtainPairView):
     Repeated failures for an account or from an address answer 429 for a cool-off period
     (Retry-After says how long). Every attempt is audited."""
 
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "login"
+    throttle_classes = [SignInRateThrottle]
     audit_action = AuditAction.LOGIN_FAILED
 
     def post(self, request, *args, **kwargs):
@@ -103,8 +103,7 @@ class RefreshView(AuditedPostMixin, TokenRefreshView):
     (by anyone, even by a second request racing the first) revokes every token of its sign-in:
     keep one refresh in flight at a time. Every attempt is audited."""
 
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "login"
+    throttle_classes = [SignInRateThrottle]
     audit_action = AuditAction.REFRESH
 
     def post(self, request, *args, **kwargs):
@@ -174,8 +173,7 @@ class PasswordChangeView(AuditedPostMixin, APIView):
     A wrong current password counts as a failed sign-in for your account: after too many, this
     answers 429 for a cool-off period (Retry-After says how long). Every attempt is audited."""
 
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "login"
+    throttle_classes = [SignInRateThrottle]
     audit_action = AuditAction.PASSWORD_CHANGE
 
     def post(self, request):
@@ -197,6 +195,7 @@ class PasswordChangeView(AuditedPostMixin, APIView):
 class UserViewSet(
     AuditedViewMixin,
     RecordMixin,
+    ScopedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -216,10 +215,8 @@ class UserViewSet(
     ordering = ("full_name", "id")
     http_method_names = ["get", "post", "patch", "head"]
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return self.queryset.none()
-        return self.queryset.filter(practice_id=self.request.user.practice_id)
+    def scope(self, user: User) -> Q:
+        return Q(practice_id=user.practice_id)
 
     def create(self, request, *args, **kwargs):
         serializer = NewUserSerializer(data=request.data, context=self.get_serializer_context())

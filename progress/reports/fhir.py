@@ -33,8 +33,7 @@ OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-catego
 FLAG_CATEGORY = "http://terminology.hl7.org/CodeSystem/flag-category"
 ORDINAL_VALUE = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
 
-# Instruments Rootwise made itself: exported, but never presented as validated measures.
-ROOTWISE_INDICES = {"roots5"}
+# Instruments Rootwise made itself are exported, but never presented as validated measures.
 NOT_VALIDATED = "a Rootwise index, not a validated measure"
 
 ENCOUNTER_STATUS = {
@@ -121,7 +120,7 @@ def _encounter(session, patient_ref: dict) -> dict:
 
 def _instrument_title(code: str) -> str:
     instrument = INSTRUMENTS[code]
-    if code in ROOTWISE_INDICES:
+    if not instrument.validated:
         return f"{instrument.name} ({NOT_VALIDATED})"
     return instrument.name
 
@@ -162,7 +161,7 @@ def _rootwise_questionnaire(code: str) -> dict:
     """The definition of an instrument that has no LOINC form, for its responses to cite."""
     instrument = INSTRUMENTS[code]
     description = f"{instrument.stem} Source: {instrument.citation}"
-    if code in ROOTWISE_INDICES:
+    if not instrument.validated:
         description = f"Rootwise's own index, not a validated measure. {description}"
     return {
         "resourceType": "Questionnaire",

@@ -32,6 +32,7 @@ from reportlab.platypus import (
 from api.vocabulary import Root, Strategy
 from assessments.instruments import INSTRUMENTS
 from assessments.instruments.base import CaseWhen, Instrument
+from assessments.outcomes import ReliableChangeLabel
 from progress.reports.charts import better_words, instrument_chart, roots_timeline
 from progress.reports.data import ReportData, flag_answer
 from sessions.notes import NOTE_SERIALIZERS
@@ -65,11 +66,7 @@ MARGIN = 2 * cm
 TEXT_WIDTH = PAGE_WIDTH - 2 * MARGIN
 HIGHLIGHT = colors.HexColor("#fde0dc")  # rows of a risk answer and of an open flag
 
-RELIABLE_CHANGE_WORDS = {
-    "improved": "Reliably improved: the change reaches",
-    "deteriorated": "Reliably deteriorated: the change reaches",
-    "no_reliable_change": "No reliable change: the change is under",
-}
+RELIABLE_CHANGE_LABELS = dict(ReliableChangeLabel.choices)
 
 
 def _p(text: str, style: str = "body") -> Paragraph:
@@ -169,9 +166,14 @@ def _change_sentence(outcome: dict, instrument: Instrument) -> str:
     if instrument.reliable_change is None:
         return sentence + " Reliable change does not apply: there is no reliable change threshold."
     return (
-        f"{sentence} {RELIABLE_CHANGE_WORDS[outcome['reliable_change']]} the reliable change "
+        f"{sentence} {_reliable_change_words(outcome['reliable_change'])} the reliable change "
         f"threshold of {instrument.reliable_change.threshold} points."
     )
+
+
+def _reliable_change_words(label: str) -> str:
+    reach = "is under" if label == ReliableChangeLabel.NO_RELIABLE_CHANGE else "reaches"
+    return f"{RELIABLE_CHANGE_LABELS[label]}: the change {reach}"
 
 
 def _cutoff_words(instrument: Instrument) -> str:

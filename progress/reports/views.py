@@ -1,5 +1,3 @@
-import itertools
-
 from django.http import StreamingHttpResponse
 from django.utils.text import slugify
 from drf_spectacular.types import OpenApiTypes
@@ -19,12 +17,10 @@ from api.audit.models import AuditAction
 from api.filters import BOOLEAN_WORDS, refuse_unknown_parameters
 from api.problems import PROBLEM_MEDIA_TYPE
 from api.schema import problem
-from assessments.models import Assessment
-from assessments.outcomes import instrument_outcomes, paired_outcome
 from assessments.serializers import AssessmentSerializer
-from clients.access import clinical_access, clinical_client_or_404
+from clients.access import clinical_client_or_404, clinical_clients
 from clients.filters import ClientFilter
-from clients.models import Client, ClientStatus
+from clients.models import ClientStatus
 from progress.reports import csv_export
 from progress.reports.data import report_data
 from progress.reports.fhir import fhir_bundle
@@ -35,6 +31,7 @@ from progress.reports.renderers import (
     FHIRRenderer,
     PDFRenderer,
 )
+from progress.reports.selectors import caseload_outcomes
 from progress.serializers import ProgressSerializer
 
 
@@ -104,6 +101,7 @@ class ClientReportView(ExportView):
 
     renderer_classes = [JSONRenderer, PDFRenderer, CSVRenderer, FHIRRenderer]
     audit_object_type = "client"
+    audit_client_field = "id"
 
     def get(self, request, pk):
         client = clinical_client_or_404(request.user, pk)
@@ -178,7 +176,7 @@ class OutcomesReportView(ExportView):
         )
         clients = OutcomeFilter(
             request.query_params,
-            queryset=Client.objects.filter(clinical_access(request.user, client="")),
+            queryset=clinical_clients(request.user),
         )
         if not clients.is_valid():
             raise serializers.ValidationError(clients.errors)
@@ -186,17 +184,8 @@ class OutcomesReportView(ExportView):
         dates = DateRangeSerializer(data=request.query_params.dict())
         dates.is_valid(raise_exception=True)
         byte_order_mark = _yes_or_no(request.query_params, "bom")
-        by_id = {client.pk: client for client in clients.qs}
-        assessments = Assessment.objects.filter(
-            client_id__in=list(by_id), voided_at__isnull=True, **dates.lookups()
-        ).order_by("client_id", "administered_on", "created_at", "id")
-        self._clients_reported = list(
-            assessments.order_by().values_list("client_id", flat=True).distinct()
-        )
-        grouped = itertools.groupby(assessments.iterator(), key=lambda a: a.client_id)
-        rows = csv_export.outcome_rows(
-            _client_outcomes(by_id[client_id], list(group)) for client_id, group in grouped
-        )
+        self._clients_reported, outcomes = caseload_outcomes(clients.qs, **dates.lookups())
+        rows = csv_export.outcome_rows(outcomes)
         lines = csv_export.csv_lines(
             csv_export.OUTCOME_COLUMNS, rows, byte_order_mark=byte_order_mark
         )
@@ -204,10 +193,6 @@ class OutcomesReportView(ExportView):
 
     def clients_served(self) -> list:
         return self._clients_reported
-
-
-def _client_outcomes(client: Client, administrations: list[Assessment]) -> tuple:
-    return client, instrument_outcomes(administrations), paired_outcome(administrations)
 
 
 def _yes_or_no(query_params, name: str) -> bool:

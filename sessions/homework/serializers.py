@@ -1,11 +1,13 @@
 from rest_framework import serializers
 
 from api.exceptions import CONFLICT, INCONSISTENT
+from api.fields import ScopedRelatedField
 from api.timezones import practice_today
 from api.vocabulary import Strategy
-from clients.access import clinical_access
+from clients.access import clinical_clients
 from clients.models import Client
 from sessions.models import Homework, HomeworkTemplate, Session
+from sessions.selectors import clinical_sessions
 from sessions.serializers import RootCodesField
 
 
@@ -43,16 +45,18 @@ class HomeworkTemplateSerializer(serializers.ModelSerializer):
 class HomeworkSerializer(serializers.ModelSerializer):
     """Homework assigned to a client. Its status changes only through the lifecycle actions."""
 
-    client = serializers.PrimaryKeyRelatedField(queryset=Client.objects.none())
-    session = serializers.PrimaryKeyRelatedField(
-        queryset=Session.objects.none(),
+    client = ScopedRelatedField(Client, scope=clinical_clients)
+    session = ScopedRelatedField(
+        Session,
+        scope=clinical_sessions,
         required=False,
         allow_null=True,
         help_text="The session it was assigned in; must be the same client's.",
     )
     strategy = serializers.ChoiceField(choices=Strategy.choices)
-    template = serializers.PrimaryKeyRelatedField(
-        queryset=HomeworkTemplate.objects.none(),
+    template = ScopedRelatedField(
+        HomeworkTemplate,
+        scope=visible_templates,
         required=False,
         allow_null=True,
         help_text="Must be of the same strategy; fills title and instructions unless given.",
@@ -98,15 +102,6 @@ class HomeworkSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         extra_kwargs = {"due_on": {"help_text": "Not before `assigned_on`."}}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None and request.user.is_authenticated:
-            user = request.user
-            self.fields["client"].queryset = Client.objects.filter(clinical_access(user, client=""))
-            self.fields["session"].queryset = Session.objects.filter(clinical_access(user))
-            self.fields["template"].queryset = visible_templates(user)
 
     def validate(self, attrs: dict) -> dict:
         def current(field):

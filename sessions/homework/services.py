@@ -1,5 +1,7 @@
 """Writes for homework and homework templates. Each enforces the rules in its docstring."""
 
+from collections.abc import Mapping
+
 from django.db import transaction
 from rest_framework.exceptions import PermissionDenied, ValidationError
 
@@ -11,6 +13,7 @@ from clients.models import Client
 from sessions.models import Homework, HomeworkStatus, HomeworkTemplate
 
 DONE = (HomeworkStatus.COMPLETED, HomeworkStatus.PARTIALLY_COMPLETED)
+LIFECYCLE_FIELDS = ("status", "completed_on", "helpfulness", "outcome_note")
 
 
 @transaction.atomic
@@ -37,9 +40,29 @@ def _locked_open(homework: Homework, by: User) -> Homework:
     return homework
 
 
+def _lifecycle_as_rendered(homework: Homework) -> dict:
+    completed_on = homework.completed_on
+    return {
+        "status": homework.status,
+        "completed_on": completed_on.isoformat() if completed_on is not None else None,
+        "helpfulness": homework.helpfulness,
+        "outcome_note": homework.outcome_note,
+    }
+
+
 @transaction.atomic
-def homework_update(*, homework: Homework, by: User, **fields) -> Homework:
-    """Change an assignment's details while it is still assigned (409 after)."""
+def homework_update(*, homework: Homework, by: User, body: Mapping, **fields) -> Homework:
+    """Change an assignment's details while it is still assigned (409 after). Its status and
+    outcome change only through the lifecycle actions: a `body` (the request as sent) that
+    gives any of them otherwise than the homework reads is a conflict (409); as it reads, it is
+    ignored."""
+    require_write(by, homework.client)
+    stored = _lifecycle_as_rendered(homework)
+    if any(field in body and body[field] != stored[field] for field in LIFECYCLE_FIELDS):
+        raise Conflict(
+            "Status and outcome change only through the lifecycle actions "
+            "(complete, partially-complete, not-completed, cancel)."
+        )
     homework = _locked_open(homework, by)
     fields.pop("client", None)
     for field, value in fields.items():

@@ -8,10 +8,9 @@ from rest_framework.views import APIView
 
 from api.audit.mixins import AuditedViewMixin
 from api.examples import EXAMPLE_CLIENT_ID, request_example
-from api.exceptions import Conflict
 from api.schema import problem
 from api.viewsets import ClientRecordMixin, RecordMixin, ScopedViewSetMixin
-from clients.access import clinical_access, clinical_client_or_404, require_write
+from clients.access import clinical_access, clinical_client_or_404
 from sessions.homework import services
 from sessions.homework.filters import HomeworkFilter, HomeworkTemplateFilter
 from sessions.homework.selectors import homework_adherence
@@ -25,7 +24,6 @@ from sessions.homework.serializers import (
 from sessions.models import Homework, HomeworkStatus, HomeworkTemplate
 
 CLOSED = problem(409, "The homework is no longer assigned.")
-LIFECYCLE_FIELDS = ("status", "completed_on", "helpfulness", "outcome_note")
 
 
 def _closing(serializer_class):
@@ -86,20 +84,11 @@ class HomeworkViewSet(
         )
 
     def perform_update(self, serializer):
-        require_write(self.request.user, serializer.instance.client)
-        stored = serializer.to_representation(serializer.instance)
-        changed = [
-            field
-            for field in LIFECYCLE_FIELDS
-            if field in self.request.data and self.request.data[field] != stored[field]
-        ]
-        if changed:
-            raise Conflict(
-                "Status and outcome change only through the lifecycle actions "
-                "(complete, partially-complete, not-completed, cancel)."
-            )
         serializer.instance = services.homework_update(
-            homework=serializer.instance, by=self.request.user, **serializer.validated_data
+            homework=serializer.instance,
+            by=self.request.user,
+            body=self.request.data,
+            **serializer.validated_data,
         )
 
     def _close(self, status: str, serializer_class):
@@ -184,6 +173,7 @@ class ClientHomeworkSummaryView(AuditedViewMixin, APIView):
 
     name = "Homework summary"  # as OPTIONS names it
     audit_object_type = "client"
+    audit_client_field = "id"
 
     def get(self, request, pk):
         client = clinical_client_or_404(request.user, pk)

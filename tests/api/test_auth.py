@@ -16,8 +16,8 @@ from django.conf import settings
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
 
-from api.auth import lockout
 from api.auth.models import User
+from api.throttles import lockout
 from tests.factories import TEST_PASSWORD, UserFactory
 from tests.helpers import assert_problem, bearer, login, refresh
 

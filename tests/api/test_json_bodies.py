@@ -8,8 +8,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from api.audit.models import AuditEvent
-from api.auth import lockout
 from api.auth.views import LoginView
+from api.throttles import lockout
 from tests.helpers import TOKEN_URL, assert_problem, login
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ the guesses count toward the account's lock-out like failed sign-ins, and each i
 import pytest
 
 from api.audit.models import AuditEvent
-from api.auth import lockout
+from api.throttles import lockout
 from tests.factories import TEST_PASSWORD
 from tests.helpers import assert_problem, bearer, login, refresh
 

@@ -10,9 +10,9 @@ import pytest
 import redis
 from django.test import override_settings
 
-from api.auth import lockout
 from api.auth.models import User
 from api.auth.views import LoginView, PasswordChangeView
+from api.throttles import lockout
 from tests.factories import UserFactory
 from tests.hardening.conftest import as_caller, postgresql_only, run_together
 from tests.helpers import login

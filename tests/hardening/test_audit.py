@@ -14,7 +14,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from api.audit.models import AuditEvent
-from api.auth import lockout
+from api.throttles import lockout
 from sessions.models import Session
 from tests.factories import TEST_PASSWORD, ClientFactory, UserFactory
 from tests.hardening.conftest import as_caller

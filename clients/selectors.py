@@ -4,13 +4,20 @@ from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Now
 
 from api import inline_prefetch
-from api.auth.models import User
+from api.auth.models import CLINICAL_ROLES, User
 from api.inline_prefetch import InlinePrefetch
 from clients.models import Client
 
 # Ids only, and the name that orders them.
 CARE_TEAM = InlinePrefetch(Client, "care_team", fields=("id", "full_name"))
 PRESENTING_ROOTS = InlinePrefetch(Client, "presenting_roots")
+
+
+def clinical_staff(user: User) -> QuerySet[User]:
+    """The practice's active clinicians and supervisors: who may hold or share a caseload."""
+    return User.objects.filter(
+        practice_id=user.practice_id, role__in=CLINICAL_ROLES, is_active=True
+    )
 
 
 def clients_for_reading(queryset: QuerySet[Client], user: User) -> QuerySet[Client]:

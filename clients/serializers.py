@@ -1,7 +1,7 @@
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 
-from api.auth.models import CLINICAL_ROLES, User
+from api.auth.models import User
 from api.exceptions import CONFLICT, FUTURE, INCONSISTENT
 from api.fields import ScopedRelatedField, ScopedRelatedIdsField
 from api.strict_input import BoundedListSerializer
@@ -9,7 +9,7 @@ from api.timezones import practice_today
 from api.vocabulary import Root
 from clients.access import client_access
 from clients.models import Client, ClientStatus, PresentingRoot
-from clients.selectors import CARE_TEAM, PRESENTING_ROOTS
+from clients.selectors import CARE_TEAM, PRESENTING_ROOTS, clinical_staff
 
 CARE_TEAM_MAX = 20
 
@@ -33,12 +33,6 @@ class PresentingRootSerializer(serializers.ModelSerializer):
         if missing:
             raise serializers.ValidationError(missing)
         return {"is_primary": False, "note": "", **attrs}
-
-
-def clinical_staff(user: User):
-    return User.objects.filter(
-        practice_id=user.practice_id, role__in=CLINICAL_ROLES, is_active=True
-    )
 
 
 class ClientSerializer(serializers.ModelSerializer):

@@ -10,7 +10,7 @@ from api.strict_input import BoundedListField
 from api.vocabulary import Root
 from clients.access import clinical_clients
 from clients.models import Client
-from clients.serializers import clinical_staff
+from clients.selectors import clinical_staff
 from sessions.models import Addendum, Session
 from sessions.notes import NoteField
 from sessions.selectors import ADDENDA, ROOTS

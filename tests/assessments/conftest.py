@@ -1,4 +1,4 @@
-"""Fixtures for the assessment tests: response vectors built from INSTRUMENTS.md (not from the
+"""Fixtures for the assessment tests: response vectors built from docs/instruments.md (not from the
 code under test), administrations recorded through the API or the service, people outside the
 caseload, and snapshots of everything stored."""
 
@@ -13,7 +13,7 @@ ASSESSMENTS = "/api/v1/assessments/"
 RISK_FLAGS = "/api/v1/risk-flags/"
 INSTRUMENTS_URL = "/api/v1/instruments/"
 
-# From INSTRUMENTS.md: number of items, the option values, and the reverse-scored items.
+# From docs/instruments.md: number of items, the option values, and the reverse-scored items.
 SPEC = {
     "phq9": {"items": 9, "options": range(0, 4), "reversed": frozenset()},
     "gad7": {"items": 7, "options": range(0, 4), "reversed": frozenset()},
@@ -32,7 +32,7 @@ DAY = datetime.date(2025, 3, 3)
 
 
 def spec_item_score(code: str, number: int, value: int) -> int:
-    """An item's score by INSTRUMENTS.md: reverse-scored items count max + min - value."""
+    """An item's score by docs/instruments.md: reverse-scored items count max + min - value."""
     options = SPEC[code]["options"]
     if number in SPEC[code]["reversed"]:
         return max(options) + min(options) - value
@@ -46,7 +46,7 @@ def spec_total(code: str, responses: list[int]) -> int:
 
 
 def responses_scoring(code: str, total: int, **fixed: int) -> list[int]:
-    """A valid response vector for `code` whose total is `total`, by INSTRUMENTS.md's rules.
+    """A valid response vector for `code` whose total is `total`, by docs/instruments.md's rules.
 
     `item9=0` (the default for PHQ-9) keeps item 9 at a value of our choosing, so that a vector
     raises a risk flag only when a test means it to."""

@@ -1,6 +1,6 @@
-"""The instrument registry and scoring, checked against INSTRUMENTS.md number by number.
+"""The instrument registry and scoring, checked against docs/instruments.md number by number.
 
-Everything expected here is copied from INSTRUMENTS.md, never derived from the modules under
+Everything expected here is copied from docs/instruments.md, never derived from the modules under
 test: a reworded item, a moved band boundary or a changed threshold must fail a test.
 """
 
@@ -82,7 +82,7 @@ ROOTS = [
     "perfectionism",
 ]
 
-# (lowest total, highest total, band code), from INSTRUMENTS.md.
+# (lowest total, highest total, band code), from docs/instruments.md.
 EXPECTED_BANDS = {
     "phq9": [
         (0, 4, "minimal"),
@@ -175,7 +175,7 @@ def test_rses_notes_say_the_bands_are_not_official():
     assert "not official" in INSTRUMENTS["rses"].notes
 
 
-# --- Worked examples (INSTRUMENTS.md) ------------------------------------------------------
+# --- Worked examples (docs/instruments.md) ------------------------------------------------------
 
 
 def test_worked_example_phq9_total_10_is_moderate_a_case_without_risk():

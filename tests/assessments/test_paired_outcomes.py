@@ -3,7 +3,7 @@ administrations pair, and caseness, recovery, reliable improvement, reliable det
 reliable recovery at their boundaries. The API and the CSV are in test_progress.py and
 tests/reports/test_outcomes_report.py.
 
-The numbers expected here are INSTRUMENTS.md's, never read from the modules under test.
+The numbers expected here are docs/instruments.md's, never read from the modules under test.
 """
 
 import datetime
@@ -17,7 +17,7 @@ from assessments.instruments import INSTRUMENTS
 from assessments.models import Assessment
 from assessments.outcomes import paired_administrations, paired_outcome
 
-# INSTRUMENTS.md: caseness and reliable change of each measure, and the pairing window.
+# docs/instruments.md: caseness and reliable change of each measure, and the pairing window.
 PHQ9_CASE, PHQ9_RELIABLE = 10, 6
 GAD7_CASE, GAD7_RELIABLE = 8, 4
 WINDOW_DAYS = 7
@@ -76,7 +76,7 @@ def test_the_instrument_definitions_hold_the_paired_thresholds():
     )
 
 
-# --- The worked examples of INSTRUMENTS.md --------------------------------------------------------
+# --- The worked examples of docs/instruments.md ---------------------------------------------
 
 
 def test_worked_example_phq9_18_to_8_with_gad7_12_to_9_is_reliable_improvement_not_recovery():
@@ -383,7 +383,7 @@ def test_pairs_are_one_to_one_within_the_window_and_in_date_order(history):
 
 
 def expected_outcomes(first: tuple[int, int], last: tuple[int, int]) -> tuple:
-    """INSTRUMENTS.md's paired rules, restated from its numbers."""
+    """docs/instruments.md's paired rules, restated from its numbers."""
     (phq9_before, gad7_before), (phq9_after, gad7_after) = first, last
     case = phq9_before >= PHQ9_CASE or gad7_before >= GAD7_CASE
     improved = (

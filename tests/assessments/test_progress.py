@@ -1,4 +1,4 @@
-"""A client's progress: outcome labels per instrument (INSTRUMENTS.md), roots over time,
+"""A client's progress: outcome labels per instrument (docs/instruments.md), roots over time,
 sessions, homework and open risk flags, through the functions and through
 GET /api/v1/clients/{id}/progress/ with real administrations."""
 
@@ -31,7 +31,7 @@ def outcome(body: dict, code: str) -> dict:
 
 
 def fake(code: str, total: int, on: datetime.date) -> Assessment:
-    """An unsaved administration, as progress reads them (totals as INSTRUMENTS.md scores)."""
+    """An unsaved administration, as progress reads them (totals as docs/instruments.md scores)."""
     band = INSTRUMENTS[code].band_for(total)
     return Assessment(
         instrument=code, total_score=total, administered_on=on, severity=band.code if band else ""

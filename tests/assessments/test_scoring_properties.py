@@ -1,6 +1,6 @@
 """Properties of scoring that hold for every response vector, checked with hypothesis.
 
-The oracle is INSTRUMENTS.md (item counts, option values, reverse-scored items, as copied into
+The oracle is docs/instruments.md (item counts, option values, reverse-scored items, as copied into
 `tests/assessments/conftest.py`), never the modules under test.
 """
 

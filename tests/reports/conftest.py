@@ -1,4 +1,4 @@
-"""Fixtures for the report tests: response vectors built from INSTRUMENTS.md (not from the code
+"""Fixtures for the report tests: response vectors built from docs/instruments.md (not from the code
 under test), administrations recorded through the service, a client with a hand-built history
 (sessions, notes, administrations including voided ones, homework), and readers for the CSV,
 PDF and FHIR bodies the exports answer with."""
@@ -68,7 +68,7 @@ def pdf_text(response) -> str:
     return " ".join(text.split())
 
 
-# --- Response vectors, from INSTRUMENTS.md -------------------------------------------------
+# --- Response vectors, from docs/instruments.md -------------------------------------------------
 
 # items, highest option value, reverse-scored items (item score = top - value)
 SPEC = {
@@ -80,7 +80,7 @@ SPEC = {
 
 
 def responses_for(code: str, total: int, *, risk: bool = False) -> list[int]:
-    """Answers for `code` that score `total` by INSTRUMENTS.md. PHQ-9 item 9 (the risk item) is
+    """Answers for `code` that score `total` by docs/instruments.md. PHQ-9 item 9 (the risk item) is
     0 unless `risk`, then 1."""
     items, top, reverse = SPEC[code]
     scores = [0] * items
@@ -160,7 +160,7 @@ ADMINISTRATIONS = [
 
 # The administration rows the client's CSV must hold: per non-void administration, oldest
 # first: (instrument, date, total, severity band, change from the instrument's first non-void
-# administration, flags). Bands and changes worked out by hand from INSTRUMENTS.md.
+# administration, flags). Bands and changes worked out by hand from docs/instruments.md.
 EXPECTED_CSV_ROWS = [
     ("phq9", "2025-01-06", 18, "moderately_severe", 0, ""),
     ("gad7", "2025-01-07", 12, "moderate", 0, ""),
@@ -174,9 +174,9 @@ EXPECTED_CSV_ROWS = [
 ]
 
 # Per instrument over the non-void administrations: (administrations, baseline, latest, change,
-# reliable change, no longer a case), by INSTRUMENTS.md (PHQ-9 18 -> 8 and GAD-7 12 -> 9 are its
-# worked examples; RSES is a case below 15 and needs 6 points; roots5 has no threshold nor
-# cut-off).
+# reliable change, no longer a case), by docs/instruments.md (PHQ-9 18 -> 8 and GAD-7 12 -> 9
+# are its worked examples; RSES is a case below 15 and needs 6 points; roots5 has no threshold
+# nor cut-off).
 EXPECTED_OUTCOMES = {
     "phq9": ("3", "18", "8", "-10", "improved", "true"),
     "gad7": ("2", "12", "9", "-3", "no_reliable_change", "false"),

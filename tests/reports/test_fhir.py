@@ -43,7 +43,7 @@ BAND_SYSTEM = "urn:rootwise:codesystem:severity-band"
 RISK_FLAG_SYSTEM = "urn:rootwise:codesystem:risk-flag"
 FLAG_CATEGORY = "http://terminology.hl7.org/CodeSystem/flag-category"
 
-# From INSTRUMENTS.md: the total-score code of each instrument.
+# From docs/instruments.md: the total-score code of each instrument.
 TOTAL_SCORE_CODE = {
     "phq9": (LOINC, "44261-6"),
     "gad7": (LOINC, "70274-6"),
@@ -74,7 +74,7 @@ ROOTWISE_QUESTIONNAIRE = {
     "roots5": "urn:rootwise:questionnaire:roots5",
 }
 
-# The severity band of each history total, by INSTRUMENTS.md: (code, display).
+# The severity band of each history total, by docs/instruments.md: (code, display).
 BAND = {
     ("phq9", 18): ("moderately_severe", "Moderately severe"),
     ("phq9", 12): ("moderate", "Moderate"),

@@ -19,7 +19,7 @@ from tests.reports.conftest import at, day, pdf_reader, report_url, responses_fo
 pytestmark = pytest.mark.django_db
 
 MINUS, DASH = "\N{MINUS SIGN}", "\N{EN DASH}"
-# INSTRUMENTS.md, PHQ-9 item 9, as the flag quotes it (first letter lower case).
+# docs/instruments.md, PHQ-9 item 9, as the flag quotes it (first letter lower case).
 ITEM_9 = "thoughts that you would be better off dead or of hurting yourself in some way"
 
 
@@ -392,7 +392,7 @@ def paired_section(response) -> str:
 
 
 def test_the_report_reads_a_pair_as_improvement_not_recovery(clinician, as_user, record):
-    """INSTRUMENTS.md's worked example: PHQ-9 18 to 8 with GAD-7 12 to 9 is reliable
+    """docs/instruments.md's worked example: PHQ-9 18 to 8 with GAD-7 12 to 9 is reliable
     improvement, not recovery, for GAD-7 9 is still a case."""
     client = ClientFactory(primary_clinician=clinician)
     record(client, "phq9", 18, day(1, 6))

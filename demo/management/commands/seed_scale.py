@@ -90,6 +90,30 @@ class Timer:
         return time.perf_counter() - self.started
 
 
+class Batches:
+    """Rows of a model, and of the models whose rows point at them (listed after it), written
+    together with `bulk_create` once the first holds `size`: a parent is always written before
+    its children."""
+
+    def __init__(self, size: int, *models):
+        self.size = size
+        self.models = models
+        self.pending: list[list] = [[] for _ in models]
+        self.written = [0 for _ in models]
+
+    def flush_when_full(self) -> None:
+        if len(self.pending[0]) >= self.size:
+            self.flush()
+
+    def flush(self) -> tuple[int, ...]:
+        """Write what is pending; the counts written so far, per model."""
+        for number, (model, rows) in enumerate(zip(self.models, self.pending, strict=True)):
+            model.objects.bulk_create(rows, batch_size=self.size)
+            self.written[number] += len(rows)
+            rows.clear()
+        return tuple(self.written)
+
+
 class Command(BaseCommand):
     help = "Build a large synthetic practice in bulk for benchmarks. Never run in production."
 
@@ -228,18 +252,8 @@ class Command(BaseCommand):
         the most recent one is scheduled for tomorrow."""
         formats = list(NOTES)
         tomorrow = timezone.localdate() + timedelta(days=1)
-        sessions_written = roots_written = 0
-        sessions: list[Session] = []
-        roots: list[SessionRoot] = []
-
-        def flush():
-            nonlocal sessions_written, roots_written
-            Session.objects.bulk_create(sessions, batch_size=self.batch)
-            SessionRoot.objects.bulk_create(roots, batch_size=self.batch)
-            sessions_written += len(sessions)
-            roots_written += len(roots)
-            sessions.clear()
-            roots.clear()
+        batches = Batches(self.batch, Session, SessionRoot)
+        sessions, roots = batches.pending
 
         for index, client in enumerate(clients):
             count = spread(per_client, index)
@@ -271,28 +285,16 @@ class Command(BaseCommand):
                     session.signed_by = clinician
                     roots.append(SessionRoot(session=session, root=focus))
                 sessions.append(session)
-            if len(sessions) >= self.batch:
-                flush()
-        flush()
-        return sessions_written, roots_written
+            batches.flush_when_full()
+        return batches.flush()
 
     def seed_assessments(self, clients, per_client: float) -> tuple[int, int]:
         """Administrations every four weeks, rotating through the instruments, scored by the
         instrument; a PHQ-9 item 9 above 0 (about 1 in 50) raises a risk flag, as on the API."""
         codes = list(INSTRUMENTS)
         today = timezone.localdate()
-        written = flags_written = 0
-        assessments: list[Assessment] = []
-        flags: list[RiskFlag] = []
-
-        def flush():
-            nonlocal written, flags_written
-            Assessment.objects.bulk_create(assessments, batch_size=self.batch)
-            RiskFlag.objects.bulk_create(flags, batch_size=self.batch)
-            written += len(assessments)
-            flags_written += len(flags)
-            assessments.clear()
-            flags.clear()
+        batches = Batches(self.batch, Assessment, RiskFlag)
+        assessments, flags = batches.pending
 
         for index, client in enumerate(clients):
             for number in range(spread(per_client, index)):
@@ -329,7 +331,5 @@ class Command(BaseCommand):
                     for rule in instrument.risk_rules
                     if rule.flag in score.flags
                 )
-            if len(assessments) >= self.batch:
-                flush()
-        flush()
-        return written, flags_written
+            batches.flush_when_full()
+        return batches.flush()

@@ -286,6 +286,15 @@ class ProblemAutoSchema(AutoSchema):
             and {"id", "updated_at"} <= set(getattr(serializer, "fields", {}))
         )
 
+    def _get_filter_parameters(self):
+        """Free-text query parameters (`?search=`) refuse NUL characters, as text fields do."""
+        parameters = super()._get_filter_parameters()
+        for parameter in parameters:
+            schema = parameter.get("schema", {})
+            if schema.get("type") == "string" and not ({"enum", "format", "pattern"} & set(schema)):
+                schema["pattern"] = NO_NUL_CHARACTERS
+        return parameters
+
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
         """Declare what the fields refuse: repeated items where a list takes each value once
         (`unique_items`), NUL characters in text, text that is blank once trimmed where a

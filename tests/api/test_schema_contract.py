@@ -265,6 +265,18 @@ def test_text_in_requests_declares_that_nul_characters_are_refused(schema, demo)
     assert {error["field"] for error in response.json()["errors"]} == {"title"}
 
 
+def test_free_text_query_parameters_declare_that_nul_characters_are_refused(schema, demo):
+    for path, method, operation in operations(schema):
+        for parameter in operation.get("parameters", ()):
+            node = parameter.get("schema", {})
+            free_text = node.get("type") == "string" and not {"format", "enum"} & set(node)
+            if parameter["in"] == "query" and free_text and parameter["name"] != "cursor":
+                assert node.get("pattern") == NO_NUL_CHARACTERS, (path, method, parameter)
+    response = signed_in("clinician").get("/api/v1/clients/", {"search": "Ta\x00ss"})
+    assert response.status_code == 400
+    assert {error["field"] for error in response.json()["errors"]} == {"search"}
+
+
 def test_lists_that_take_each_value_once_declare_unique_items(schema, demo):
     components = schema["components"]["schemas"]
     for name in ("HomeworkRequest", "HomeworkTemplateRequest", "SessionRequest"):

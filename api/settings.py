@@ -271,7 +271,7 @@ SPECTACULAR_SETTINGS = {
         "ModalityEnum": "sessions.models.Modality",
         "SessionKindEnum": "sessions.models.SessionKind",
         "RiskLevelEnum": "sessions.models.RiskLevel",
-        "HomeworkStatusEnum": "sessions.models.HomeworkStatus",
+        "HomeworkStatusEnum": "sessions.homework.models.HomeworkStatus",
         "InstrumentCodeEnum": "assessments.instruments.INSTRUMENT_CHOICES",
         "AssessmentSourceEnum": "assessments.models.AssessmentSource",
         "SeverityEnum": "assessments.serializers.SEVERITY_CHOICES",

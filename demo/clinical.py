@@ -14,8 +14,9 @@ from assessments.services import assessment_record
 from clients.models import Client
 from clients.services import client_create
 from sessions.homework.library import BUILTIN_TEMPLATES, builtin_template_id
+from sessions.homework.models import HomeworkStatus, HomeworkTemplate
 from sessions.homework.services import homework_assign, homework_close
-from sessions.models import HomeworkStatus, HomeworkTemplate, Modality, SessionKind, SessionStatus
+from sessions.models import Modality, SessionKind, SessionStatus
 from sessions.services import session_create, session_sign
 
 CLINICIAN = "clinician@demo.rootwise.test"

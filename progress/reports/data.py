@@ -11,7 +11,8 @@ from assessments.instruments import INSTRUMENTS
 from assessments.models import Assessment, RiskFlag
 from clients.models import Client
 from progress.selectors import client_progress
-from sessions.models import Homework, Session, SessionStatus
+from sessions.homework.models import Homework
+from sessions.models import Session, SessionStatus
 
 
 @dataclass(frozen=True)

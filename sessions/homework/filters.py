@@ -7,7 +7,7 @@ from django.db.models.functions import Coalesce
 from api.filters import CLINICAL, StrictFilterSet
 from api.timezones import practice_today
 from api.vocabulary import Root, Strategy
-from sessions.models import Homework, HomeworkStatus, HomeworkTemplate
+from sessions.homework.models import Homework, HomeworkStatus, HomeworkTemplate
 
 
 class HomeworkFilter(StrictFilterSet):

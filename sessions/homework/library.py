@@ -140,7 +140,7 @@ def builtin_template_id(key: str) -> uuid.UUID:
 
 def sync_builtin_templates(**kwargs) -> None:
     """Write the built-in templates into the database (a post_migrate handler)."""
-    from sessions.models import HomeworkTemplate
+    from sessions.homework.models import HomeworkTemplate
 
     for key, strategy, title, roots, instructions in BUILTIN_TEMPLATES:
         HomeworkTemplate.objects.update_or_create(

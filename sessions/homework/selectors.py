@@ -4,7 +4,7 @@ from django.db.models import Count, Sum
 
 from api.vocabulary import Strategy
 from clients.models import Client
-from sessions.models import Homework, HomeworkStatus
+from sessions.homework.models import Homework, HomeworkStatus
 
 REVIEWED = (
     HomeworkStatus.COMPLETED,

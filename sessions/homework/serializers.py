@@ -6,7 +6,8 @@ from api.timezones import practice_today
 from api.vocabulary import Strategy
 from clients.access import clinical_clients
 from clients.models import Client
-from sessions.models import Homework, HomeworkTemplate, Session
+from sessions.homework.models import Homework, HomeworkTemplate
+from sessions.models import Session
 from sessions.selectors import clinical_sessions
 from sessions.serializers import RootCodesField
 

@@ -10,7 +10,7 @@ from api.exceptions import CONFLICT, FUTURE, Conflict
 from api.timezones import practice_today
 from clients.access import require_write
 from clients.models import Client
-from sessions.models import Homework, HomeworkStatus, HomeworkTemplate
+from sessions.homework.models import Homework, HomeworkStatus, HomeworkTemplate
 
 DONE = (HomeworkStatus.COMPLETED, HomeworkStatus.PARTIALLY_COMPLETED)
 LIFECYCLE_FIELDS = ("status", "completed_on", "helpfulness", "outcome_note")

@@ -13,6 +13,7 @@ from api.viewsets import ClientRecordMixin, RecordMixin, ScopedViewSetMixin
 from clients.access import clinical_access, clinical_client_or_404
 from sessions.homework import services
 from sessions.homework.filters import HomeworkFilter, HomeworkTemplateFilter
+from sessions.homework.models import Homework, HomeworkStatus, HomeworkTemplate
 from sessions.homework.selectors import homework_adherence
 from sessions.homework.serializers import (
     HomeworkAdherenceSerializer,
@@ -21,7 +22,6 @@ from sessions.homework.serializers import (
     HomeworkSerializer,
     HomeworkTemplateSerializer,
 )
-from sessions.models import Homework, HomeworkStatus, HomeworkTemplate
 
 CLOSED = problem(409, "The homework is no longer assigned.")
 

@@ -1,5 +1,5 @@
 """The fixed vocabularies: the five roots of insecurity and the four strategies, exactly as
-PRODUCT.md lists them, read-only, for any signed-in member of staff."""
+docs/api-guide.md lists them, read-only, for any signed-in member of staff."""
 
 import pytest
 
@@ -10,7 +10,8 @@ pytestmark = pytest.mark.django_db
 ROOTS_URL = "/api/v1/roots/"
 STRATEGIES_URL = "/api/v1/strategies/"
 
-# Copied from PRODUCT.md on purpose: these codes are a published contract, not an implementation.
+# Copied from docs/api-guide.md on purpose: these codes are a published contract, not an
+# implementation.
 ROOTS = [
     ("early_childhood", "Early childhood experiences"),
     ("social_comparison", "Social comparisons"),

@@ -1,4 +1,4 @@
-"""Fixtures for the client tests: people outside the caseload, and stored-state snapshots."""
+"""Shared by the client tests: the clients URL, list ids, and stored-state snapshots."""
 
 import pytest
 
@@ -23,3 +23,15 @@ def stored_client(client: Client) -> dict:
 def client_snapshot():
     """`client_snapshot(client)`: the stored client, for before/after comparison."""
     return stored_client
+
+
+CLIENTS = "/api/v1/clients/"
+
+
+def url(client) -> str:
+    return f"{CLIENTS}{client.pk}/"
+
+
+def ids(response) -> list[str]:
+    assert response.status_code == 200, response.json()
+    return [row["id"] for row in response.json()["results"]]

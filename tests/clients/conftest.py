@@ -32,6 +32,15 @@ def url(client) -> str:
     return f"{CLIENTS}{client.pk}/"
 
 
+def create_for(api, clinician):
+    """POST the least client there is, with `clinician` as its primary clinician."""
+    return api.post(
+        CLIENTS,
+        {"given_name": "A", "family_name": "B", "primary_clinician": str(clinician.pk)},
+        format="json",
+    )
+
+
 def ids(response) -> list[str]:
     assert response.status_code == 200, response.json()
     return [row["id"] for row in response.json()["results"]]

@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from clients.models import Client, PresentingRoot
-from tests.clients.conftest import CLIENTS, url
+from tests.clients.conftest import CLIENTS, create_for, url
 from tests.factories import AdminFactory, UserFactory
 from tests.helpers import error_fields
 
@@ -62,11 +62,7 @@ def test_client_create_by_an_admin_must_name_the_primary_clinician(admin, as_use
 
 
 def test_client_create_by_an_admin_naming_a_clinician_succeeds(admin, clinician, as_user):
-    response = as_user(admin).post(
-        CLIENTS,
-        {"given_name": "A", "family_name": "B", "primary_clinician": str(clinician.pk)},
-        format="json",
-    )
+    response = create_for(as_user(admin), clinician)
 
     assert response.status_code == 201, response.json()
     assert "presenting_roots" not in response.json()
@@ -167,11 +163,7 @@ def test_client_create_for_a_colleague_joining_the_care_team_succeeds(
 def test_client_create_for_a_colleague_without_joining_the_care_team_is_400(
     clinician, colleague, as_user
 ):
-    response = as_user(colleague).post(
-        CLIENTS,
-        {"given_name": "A", "family_name": "B", "primary_clinician": str(clinician.pk)},
-        format="json",
-    )
+    response = create_for(as_user(colleague), clinician)
 
     assert response.status_code == 400
     assert error_fields(response) == ["care_team"]

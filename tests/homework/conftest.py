@@ -102,6 +102,11 @@ def new_homework_body(client, **overrides) -> dict:
     }
 
 
+def assign(api, client, **fields):
+    """POST homework for `client` with `fields` as given (a template fills in the rest)."""
+    return api.post(HOMEWORK, {"client": str(client.pk), **fields}, format="json")
+
+
 @pytest.fixture
 def other_client(clinician):
     """Another client of the same clinician."""

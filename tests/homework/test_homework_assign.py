@@ -9,6 +9,7 @@ from sessions.models import Homework
 from tests.factories import HomeworkTemplateFactory
 from tests.homework.conftest import (
     HOMEWORK,
+    assign,
     builtin,
     days_ago,
     new_homework_body,
@@ -88,14 +89,8 @@ def test_due_date_may_be_the_assignment_date(client_record, clinician, as_user):
 def test_template_fills_title_instructions_and_roots(client_record, clinician, as_user):
     template = builtin("thought-record-perfectionism")
 
-    response = as_user(clinician).post(
-        HOMEWORK,
-        {
-            "client": str(client_record.pk),
-            "strategy": "self_reflection",
-            "template": str(template.pk),
-        },
-        format="json",
+    response = assign(
+        as_user(clinician), client_record, strategy="self_reflection", template=str(template.pk)
     )
 
     assert response.status_code == 201, response.content
@@ -109,16 +104,13 @@ def test_template_fills_title_instructions_and_roots(client_record, clinician, a
 def test_given_fields_win_over_the_template(client_record, clinician, as_user):
     template = builtin("coping-card")  # targets past_failures and perfectionism
 
-    response = as_user(clinician).post(
-        HOMEWORK,
-        {
-            "client": str(client_record.pk),
-            "strategy": "professional_help",
-            "template": str(template.pk),
-            "title": "Coping card for exams",
-            "target_roots": [],
-        },
-        format="json",
+    response = assign(
+        as_user(clinician),
+        client_record,
+        strategy="professional_help",
+        template=str(template.pk),
+        title="Coping card for exams",
+        target_roots=[],
     )
 
     assert response.status_code == 201, response.content
@@ -131,14 +123,8 @@ def test_given_fields_win_over_the_template(client_record, clinician, as_user):
 def test_practice_template_can_be_assigned(client_record, clinician, colleague, as_user):
     template = HomeworkTemplateFactory(author=colleague, strategy="realistic_goals")
 
-    response = as_user(clinician).post(
-        HOMEWORK,
-        {
-            "client": str(client_record.pk),
-            "strategy": "realistic_goals",
-            "template": str(template.pk),
-        },
-        format="json",
+    response = assign(
+        as_user(clinician), client_record, strategy="realistic_goals", template=str(template.pk)
     )
 
     assert response.status_code == 201, response.content

@@ -308,33 +308,17 @@ def fetch_bundle(as_user):
     return fetch
 
 
-INSTRUMENT_COLUMNS = [
-    "client_id",
-    "client_name",
-    "instrument",
-    "administrations",
-    "baseline",
-    "latest",
-    "change",
-    "reliable_change",
-    "no_longer_a_case",
-]
-PAIRED_COLUMNS = [
-    "paired_status",
-    "paired_baseline_on",
-    "paired_baseline_phq9",
-    "paired_baseline_gad7",
-    "paired_latest_on",
-    "paired_latest_phq9",
-    "paired_latest_gad7",
-    "caseness_at_baseline",
-    "recovery",
-    "reliable_improvement",
-    "reliable_deterioration",
-    "reliable_recovery",
-]
-COLUMNS = INSTRUMENT_COLUMNS + PAIRED_COLUMNS
-OUTCOME_FIELDS = INSTRUMENT_COLUMNS[3:]
+# The outcomes CSV's header line as a spreadsheet shows it: the per-instrument columns, then the
+# client's paired PHQ-9/GAD-7 outcomes.
+HEADER = (
+    "client_id,client_name,instrument,administrations,baseline,latest,change,reliable_change,"
+    "no_longer_a_case,paired_status,paired_baseline_on,paired_baseline_phq9,paired_baseline_gad7,"
+    "paired_latest_on,paired_latest_phq9,paired_latest_gad7,caseness_at_baseline,recovery,"
+    "reliable_improvement,reliable_deterioration,reliable_recovery"
+)
+COLUMNS = HEADER.split(",")
+OUTCOME_FIELDS = COLUMNS[COLUMNS.index("administrations") : COLUMNS.index("paired_status")]
+PAIRED_COLUMNS = COLUMNS[COLUMNS.index("paired_status") :]
 
 
 def outcomes(response) -> dict[tuple[str, str], tuple]:

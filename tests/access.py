@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import pytest
 from rest_framework.test import APIClient
 
+from tests.factories import ClientFactory
 from tests.helpers import assert_problem, error_fields
 
 MISSING = "00000000-0000-4000-8000-000000000000"
@@ -219,6 +220,14 @@ class AccessContract:
             assert assert_problem(response, 401)["errors"] == [], route
             assert response["WWW-Authenticate"].startswith("Bearer"), route
         assert self.stored() == before
+
+
+def own_record_keys(person, factory) -> dict | None:
+    """For `ListAccess.own_keys`: the id of a record made by `factory` for a new client of
+    `person`'s own; None for an admin, who sees no clinical records."""
+    if person.is_admin:
+        return None
+    return {"id": str(factory(client=ClientFactory(primary_clinician=person)).pk)}
 
 
 class ListAccess(AccessContract):

@@ -1,4 +1,4 @@
-"""Fixtures for the client tests: people outside the caseload, and stored-state snapshots."""
+"""Shared by the client tests: the clients URL, list ids, and stored-state snapshots."""
 
 import pytest
 
@@ -23,3 +23,24 @@ def stored_client(client: Client) -> dict:
 def client_snapshot():
     """`client_snapshot(client)`: the stored client, for before/after comparison."""
     return stored_client
+
+
+CLIENTS = "/api/v1/clients/"
+
+
+def url(client) -> str:
+    return f"{CLIENTS}{client.pk}/"
+
+
+def create_for(api, clinician):
+    """POST the least client there is, with `clinician` as its primary clinician."""
+    return api.post(
+        CLIENTS,
+        {"given_name": "A", "family_name": "B", "primary_clinician": str(clinician.pk)},
+        format="json",
+    )
+
+
+def ids(response) -> list[str]:
+    assert response.status_code == 200, response.json()
+    return [row["id"] for row in response.json()["results"]]

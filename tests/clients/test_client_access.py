@@ -11,12 +11,12 @@ import pytest
 
 from clients.models import Client, PresentingRoot
 from tests.access import NO_CLIENT_ACCESS, ListAccess, ReadAccess, Write, WriteAccess
+from tests.clients.conftest import CLIENTS, create_for, url
 from tests.factories import ClientFactory, UserFactory
-from tests.helpers import as_each, error_fields
+from tests.helpers import error_fields
 
 pytestmark = pytest.mark.django_db
 
-CLIENTS = "/api/v1/clients/"
 ONE = "/api/v1/clients/{id}/"
 CLINICAL_FIELDS = {"presenting_roots", "sessions_count", "last_session_at"}
 
@@ -70,10 +70,6 @@ class TestClientAccess(ListAccess, ReadAccess, WriteAccess):
     def own_keys(self, person):
         clinician = person if person.is_clinical else UserFactory(practice=person.practice)
         return {"id": str(ClientFactory(primary_clinician=clinician).pk)}
-
-
-def url(client) -> str:
-    return f"{CLIENTS}{client.pk}/"
 
 
 # --- What the declaration does not say: which fields each reader sees, what a write stored -----
@@ -183,32 +179,24 @@ def test_client_write_by_the_caseload_succeeds(who, client_record, care_team_mem
     ]
 
 
-def test_client_create_naming_another_practices_clinician_is_400_and_creates_nothing(
-    outsider, clinician, as_user
+@pytest.mark.parametrize(
+    ("person", "field"),
+    [
+        # another practice's clinician may not be named at all
+        ("outsider", "primary_clinician"),
+        # a colleague or supervisor may, only by joining the care team
+        ("colleague", "care_team"),
+        ("supervisor", "care_team"),
+    ],
+    indirect=["person"],
+)
+def test_client_create_for_someone_elses_caseload_is_400_naming_the_field_and_creates_nothing(
+    person, field, clinician, as_user
 ):
-    response = as_user(outsider).post(
-        CLIENTS,
-        {"given_name": "A", "family_name": "B", "primary_clinician": str(clinician.pk)},
-        format="json",
-    )
+    response = create_for(as_user(person), clinician)
 
     assert response.status_code == 400
-    assert error_fields(response) == ["primary_clinician"]
-    assert not Client.objects.exists()
-
-
-@as_each("colleague", "supervisor")
-def test_client_create_for_someone_elses_caseload_without_joining_the_team_is_400(
-    person, clinician, as_user
-):
-    response = as_user(person).post(
-        CLIENTS,
-        {"given_name": "A", "family_name": "B", "primary_clinician": str(clinician.pk)},
-        format="json",
-    )
-
-    assert response.status_code == 400
-    assert error_fields(response) == ["care_team"]
+    assert error_fields(response) == [field]
     assert not Client.objects.exists()
 
 

@@ -1,14 +1,18 @@
 """Fixtures for the hardening tests: one record of every kind a client has, the people around
-them, and a way to run requests at the same moment from real threads."""
+them, a way to run requests at the same moment from real threads, and what the audit-trail
+tests share (the caller they act as, and looking up the events a request wrote), and the
+idempotency tests' key and bodies."""
 
 import threading
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from api.audit.models import AuditEvent
 from assessments.models import Assessment, RiskFlag
 from sessions.models import Homework, HomeworkTemplate
 from tests.factories import AssessmentFactory, HomeworkFactory, HomeworkTemplateFactory
@@ -93,3 +97,69 @@ def run_together(*calls):
     if errors:
         raise errors[0]
     return results
+
+
+# --- the audit trail -----------------------------------------------------------------------------
+
+EVENTS = "/api/v1/audit-events/"
+ADDRESS = "198.51.100.23"
+AGENT = "RootwiseTests/1.0 (audit)"
+REQUEST_ID = "audit-test-0001"
+# How a browser behind the tests' front end would call: its address, agent and request id.
+CALLER = {"REMOTE_ADDR": ADDRESS, "HTTP_USER_AGENT": AGENT, "HTTP_X_REQUEST_ID": REQUEST_ID}
+
+
+@pytest.fixture
+def records(client_record, session_record, homework_record, assessment, risk_flag):
+    """One record of every kind, all of `client_record`, by `clinician`."""
+    return {
+        "client": client_record,
+        "session": session_record,
+        "homework": homework_record,
+        "assessment": assessment,
+        "risk_flag": risk_flag,
+    }
+
+
+def new_events(before: set) -> list[AuditEvent]:
+    return list(AuditEvent.objects.exclude(pk__in=before).order_by("at", "id"))
+
+
+def event_ids() -> set:
+    return set(AuditEvent.objects.values_list("pk", flat=True))
+
+
+def only_new_event(before: set) -> AuditEvent:
+    events = new_events(before)
+    assert len(events) == 1, [(e.action, e.path, e.status_code) for e in events]
+    return events[0]
+
+
+# --- Idempotency-Key -----------------------------------------------------------------------------
+
+KEY = "4f1c2a9e-7b7d-4d3e-9a51-0c1f6b2d8e77"
+
+
+def post(api, url, body, key=KEY, **headers):
+    if key is not None:
+        headers["HTTP_IDEMPOTENCY_KEY"] = key
+    return api.post(url, body, format="json", **headers)
+
+
+def _client_body(existing_records):
+    return {"given_name": "Ada", "family_name": "Byron"}
+
+
+def _session_body(existing_records):
+    return {
+        "client": str(existing_records.client_record.pk),
+        "starts_at": "2025-06-02T09:00:00Z",
+        "duration_minutes": 50,
+        "modality": "in_person",
+        "kind": "individual",
+    }
+
+
+@pytest.fixture
+def existing_records(client_record, signed_session):
+    return SimpleNamespace(client_record=client_record, signed_session=signed_session)

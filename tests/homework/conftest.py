@@ -1,5 +1,6 @@
 """Fixtures for the homework tests: people around a client, homework and templates, and
-stored-state snapshots for before/after comparison."""
+stored-state snapshots for before/after comparison; a valid body to assign homework, and the
+check of how an assignment or edit is refused."""
 
 from datetime import timedelta
 
@@ -8,7 +9,8 @@ from django.utils import timezone
 
 from sessions.homework.library import BUILTIN_TEMPLATES, builtin_template_id
 from sessions.models import Homework, HomeworkStatus, HomeworkTemplate
-from tests.factories import HomeworkFactory, HomeworkTemplateFactory
+from tests.factories import ClientFactory, HomeworkFactory, HomeworkTemplateFactory
+from tests.helpers import assert_problem
 
 HOMEWORK = "/api/v1/homework/"
 TEMPLATES = "/api/v1/homework-templates/"
@@ -85,3 +87,47 @@ def homework(client_record):
 def practice_template(clinician):
     """A template of `practice`, written by `clinician`."""
     return HomeworkTemplateFactory(author=clinician, title="Our own good-enough goal")
+
+
+# --- Assigning and editing -----------------------------------------------------------------------
+
+
+def new_homework_body(client, **overrides) -> dict:
+    return {
+        "client": str(client.pk),
+        "strategy": "self_reflection",
+        "title": "Evening thought record",
+        "instructions": "Write down one thought a day.",
+        **overrides,
+    }
+
+
+def assign(api, client, **fields):
+    """POST homework for `client` with `fields` as given (a template fills in the rest)."""
+    return api.post(HOMEWORK, {"client": str(client.pk), **fields}, format="json")
+
+
+@pytest.fixture
+def other_client(clinician):
+    """Another client of the same clinician."""
+    return ClientFactory(primary_clinician=clinician)
+
+
+# Refused for what is stored (whose session it is, a template's strategy, whose homework it
+# is): a conflict, 409. The rest are malformed requests, 400.
+CONFLICTS = {
+    "template of another strategy",
+    "session of another client",
+    "another client",
+    "strategy away from its template",
+}
+
+
+def assert_refusal(response, case: str) -> dict:
+    if case in CONFLICTS:
+        problem = assert_problem(response, 409)
+        assert problem["type"] == "urn:rootwise:problem:conflict"
+    else:
+        problem = assert_problem(response, 400)
+        assert problem["type"] == "urn:rootwise:problem:validation-error"
+    return problem

@@ -21,6 +21,7 @@ from tests.access import (
     ReadAccess,
     Write,
     WriteAccess,
+    own_record_keys,
 )
 from tests.factories import (
     ClientFactory,
@@ -77,10 +78,7 @@ class TestHomeworkAccess(ListAccess, ReadAccess, WriteAccess, CreateAccess):
         return homework
 
     def own_keys(self, person):
-        if person.is_admin:
-            return None
-        own = HomeworkFactory(client=ClientFactory(primary_clinician=person))
-        return {"id": str(own.pk)}
+        return own_record_keys(person, HomeworkFactory)
 
 
 # --- What the declaration does not say ---------------------------------------------------------

@@ -27,6 +27,12 @@ CONFLICT = "urn:rootwise:problem:conflict"
 # The four legal moves
 
 
+def stored_outcome(homework) -> tuple:
+    """The homework's status, completion date, helpfulness and note, read afresh."""
+    homework.refresh_from_db()
+    return (homework.status, homework.completed_on, homework.helpfulness, homework.outcome_note)
+
+
 @pytest.mark.parametrize("action", ["complete", "partially-complete"])
 def test_done_records_date_helpfulness_and_note(action, homework, clinician, as_user):
     response = as_user(clinician).post(
@@ -43,13 +49,7 @@ def test_done_records_date_helpfulness_and_note(action, homework, clinician, as_
         8,
         "Did 5 of 7.",
     )
-    homework.refresh_from_db()
-    assert (
-        homework.status,
-        homework.completed_on,
-        homework.helpfulness,
-        homework.outcome_note,
-    ) == (ACTIONS[action], days_ago(2), 8, "Did 5 of 7.")
+    assert stored_outcome(homework) == (ACTIONS[action], days_ago(2), 8, "Did 5 of 7.")
     assert homework.title == "Thought record"
 
 
@@ -58,13 +58,7 @@ def test_done_defaults_to_today_with_no_rating(action, homework, clinician, as_u
     response = as_user(clinician).post(homework_url(homework, action), {}, format="json")
 
     assert response.status_code == 200, response.content
-    homework.refresh_from_db()
-    assert (
-        homework.status,
-        homework.completed_on,
-        homework.helpfulness,
-        homework.outcome_note,
-    ) == (ACTIONS[action], today(), None, "")
+    assert stored_outcome(homework) == (ACTIONS[action], today(), None, "")
 
 
 @pytest.mark.parametrize("helpfulness", [0, 10])
@@ -98,13 +92,7 @@ def test_not_completed_and_cancel_record_a_note_only(action, homework, clinician
 
     assert response.status_code == 200, response.content
     assert response.json()["status"] == ACTIONS[action]
-    homework.refresh_from_db()
-    assert (
-        homework.status,
-        homework.completed_on,
-        homework.helpfulness,
-        homework.outcome_note,
-    ) == (ACTIONS[action], None, None, "Too busy this week.")
+    assert stored_outcome(homework) == (ACTIONS[action], None, None, "Too busy this week.")
 
 
 @pytest.mark.parametrize("action", list(ACTIONS))

@@ -11,8 +11,8 @@ from tests.factories import AdminFactory, ClientFactory, HomeworkFactory, Homewo
 from tests.helpers import assert_problem, error_fields
 from tests.homework.conftest import (
     BUILTIN_KEYS,
-    HOMEWORK,
     TEMPLATES,
+    assign,
     builtin,
     ids,
     stored,
@@ -41,6 +41,16 @@ def listed(api, **params) -> list[dict]:
 
 
 # The built-in library
+
+
+def assert_every_write_refused(api, template, status: int, *, title: str) -> None:
+    """PATCH (to `title`), PUT and DELETE of `template` are each a `status` problem, and the
+    stored template is as it was."""
+    before = stored(template)
+    assert_problem(api.patch(template_url(template), {"title": title}, format="json"), status)
+    assert_problem(api.put(template_url(template), new_template_body(), format="json"), status)
+    assert_problem(api.delete(template_url(template)), status)
+    assert stored(template) == before
 
 
 def test_builtin_library_covers_every_strategy_with_at_least_three_templates(clinician, as_user):
@@ -154,30 +164,19 @@ def test_practice_template_does_not_exist_for_another_practice(
     person, practice_template, request, as_user
 ):
     api = as_user(request.getfixturevalue(person))
-    before = stored(practice_template)
 
     assert str(practice_template.pk) not in {row["id"] for row in listed(api)}
     assert_problem(api.get(template_url(practice_template)), 404)
-    assert_problem(
-        api.patch(template_url(practice_template), {"title": "Ours now"}, format="json"), 404
-    )
-    assert_problem(
-        api.put(template_url(practice_template), new_template_body(), format="json"), 404
-    )
-    assert_problem(api.delete(template_url(practice_template)), 404)
-    assert stored(practice_template) == before
+    assert_every_write_refused(api, practice_template, 404, title="Ours now")
 
 
 def test_another_practices_template_cannot_be_assigned(practice_template, outsider, as_user):
     their_client = ClientFactory(primary_clinician=outsider)
-    response = as_user(outsider).post(
-        HOMEWORK,
-        {
-            "client": str(their_client.pk),
-            "strategy": practice_template.strategy,
-            "template": str(practice_template.pk),
-        },
-        format="json",
+    response = assign(
+        as_user(outsider),
+        their_client,
+        strategy=practice_template.strategy,
+        template=str(practice_template.pk),
     )
 
     assert_problem(response, 400)
@@ -221,16 +220,8 @@ def test_other_members_of_the_practice_cannot_change_a_template(
     person, practice_template, request, as_user
 ):
     api = as_user(request.getfixturevalue(person))
-    before = stored(practice_template)
 
-    assert_problem(
-        api.patch(template_url(practice_template), {"title": "Mine now"}, format="json"), 403
-    )
-    assert_problem(
-        api.put(template_url(practice_template), new_template_body(), format="json"), 403
-    )
-    assert_problem(api.delete(template_url(practice_template)), 403)
-    assert stored(practice_template) == before
+    assert_every_write_refused(api, practice_template, 403, title="Mine now")
 
 
 def test_invalid_template_edit_is_refused_naming_the_field(practice_template, clinician, as_user):

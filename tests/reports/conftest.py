@@ -6,10 +6,12 @@ PDF and FHIR bodies the exports answer with."""
 import csv
 import datetime
 import io
+import json
 from dataclasses import dataclass, field
 
 import pytest
 from django.utils import timezone
+from fhir.resources.R4B.bundle import Bundle
 from pypdf import PdfReader
 
 from assessments.models import Assessment
@@ -18,6 +20,7 @@ from clients.models import Client
 from sessions.homework.services import homework_assign, homework_close
 from sessions.models import Homework, Session
 from tests.factories import AddendumFactory, ClientFactory, SessionFactory, UserFactory
+from tests.reports.fhir import FHIR_MEDIA_TYPE
 
 OUTCOMES = "/api/v1/reports/outcomes/"
 
@@ -68,7 +71,7 @@ def pdf_text(response) -> str:
     return " ".join(text.split())
 
 
-# --- Response vectors, from docs/instruments.md -------------------------------------------------
+# --- Response vectors, from docs/instruments.md --------------------------------------------------
 
 # items, highest option value, reverse-scored items (item score = top - value)
 SPEC = {
@@ -123,7 +126,7 @@ def void(assessment: Assessment) -> Assessment:
     )
 
 
-# --- People --------------------------------------------------------------------------------
+# --- People --------------------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -132,7 +135,7 @@ def care_team_member(practice):
     return UserFactory(practice=practice, full_name="Imogen Care-Team")
 
 
-# --- A client's history, built by hand ------------------------------------------------------
+# --- A client's history, built by hand -----------------------------------------------------------
 
 
 def day(month: int, dom: int) -> datetime.date:
@@ -280,3 +283,72 @@ def history(clinician, care_team_member, record):
         due_on=timezone.localdate() + datetime.timedelta(days=7),
     )
     return History(client, sessions, administrations, voided, [journal, step])
+
+
+# --- FHIR ----------------------------------------------------------------------------------------
+
+# FHIR_MEDIA_TYPE and the readers of a bundle are in tests/reports/fhir.py.
+
+
+@pytest.fixture
+def fetch_bundle(as_user):
+    """`fetch_bundle(user, client, **params)`: the FHIR export as a dict, after checking the
+    response is a 200 in the FHIR R4B media type that validates as an R4B Bundle."""
+
+    def fetch(user, client, **params) -> dict:
+        response = as_user(user).get(report_url(client, format="fhir", **params))
+        assert response.status_code == 200, response.content
+        assert response["Content-Type"] == FHIR_MEDIA_TYPE
+        document = json.loads(response.content)
+        bundle = Bundle.model_validate(document)
+        assert bundle.type == "collection"
+        assert Bundle.model_validate_json(response.content).type == "collection"
+        return document
+
+    return fetch
+
+
+# The outcomes CSV's header line as a spreadsheet shows it: the per-instrument columns, then the
+# client's paired PHQ-9/GAD-7 outcomes.
+HEADER = (
+    "client_id,client_name,instrument,administrations,baseline,latest,change,reliable_change,"
+    "no_longer_a_case,paired_status,paired_baseline_on,paired_baseline_phq9,paired_baseline_gad7,"
+    "paired_latest_on,paired_latest_phq9,paired_latest_gad7,caseness_at_baseline,recovery,"
+    "reliable_improvement,reliable_deterioration,reliable_recovery"
+)
+COLUMNS = HEADER.split(",")
+OUTCOME_FIELDS = COLUMNS[COLUMNS.index("administrations") : COLUMNS.index("paired_status")]
+PAIRED_COLUMNS = COLUMNS[COLUMNS.index("paired_status") :]
+
+
+def outcomes(response) -> dict[tuple[str, str], tuple]:
+    """The per-instrument columns of the outcomes CSV keyed by (client id, instrument), after
+    checking the response is a CSV attachment with the right header and no repeated key."""
+    assert response.status_code == 200, body(response)
+    assert response["Content-Type"].startswith("text/csv")
+    assert response["Content-Disposition"].startswith("attachment;")
+    header, rows = read_csv(response)
+    assert header == COLUMNS
+    keyed = {
+        (row["client_id"], row["instrument"]): tuple(row[f] for f in OUTCOME_FIELDS) for row in rows
+    }
+    assert len(keyed) == len(rows), rows
+    return keyed
+
+
+def names(response) -> dict[str, str]:
+    _, rows = read_csv(response)
+    return {row["client_id"]: row["client_name"] for row in rows}
+
+
+MINUS, DASH = "\N{MINUS SIGN}", "\N{EN DASH}"
+
+
+def pages(response) -> list[str]:
+    """The text of each page, runs of whitespace as one space."""
+    assert response.status_code == 200, response.content
+    return [" ".join(page.extract_text().split()) for page in pdf_reader(response).pages]
+
+
+def text_of(response) -> str:
+    return " ".join(pages(response))

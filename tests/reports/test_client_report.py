@@ -29,15 +29,9 @@ from tests.reports.conftest import (
 
 pytestmark = pytest.mark.django_db
 
-CSV_COLUMNS = [
-    "client_id",
-    "instrument",
-    "administered_on",
-    "total_score",
-    "severity",
-    "change_from_baseline",
-    "flags",
-]
+# The CSV's header line as a spreadsheet shows it.
+CSV_HEADER = "client_id,instrument,administered_on,total_score,severity,change_from_baseline,flags"
+CSV_COLUMNS = CSV_HEADER.split(",")
 UNKNOWN = "00000000-0000-4000-8000-000000000000"
 
 

@@ -21,8 +21,9 @@ from tests.access import (
     ReadAccess,
     Write,
     WriteAccess,
+    own_record_keys,
 )
-from tests.factories import ClientFactory, SessionFactory
+from tests.factories import SessionFactory
 from tests.helpers import sign_note
 
 pytestmark = pytest.mark.django_db
@@ -76,10 +77,7 @@ class TestSessionAccess(ListAccess, ReadAccess, WriteAccess, CreateAccess):
         return session_record
 
     def own_keys(self, person):
-        if person.is_admin:
-            return None
-        own = SessionFactory(client=ClientFactory(primary_clinician=person))
-        return {"id": str(own.pk)}
+        return own_record_keys(person, SessionFactory)
 
 
 # --- What the declaration does not say: what each reader sees, what each write stored ----------

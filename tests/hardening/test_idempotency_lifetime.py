@@ -1,0 +1,107 @@
+"""How long an Idempotency-Key is kept: 24 hours in the shared cache, whatever other traffic does,
+and the response kept holds no clinical text in the clear."""
+
+import base64
+import pickle
+import time
+from datetime import timedelta
+from types import SimpleNamespace
+from unittest import mock
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.utils import timezone
+
+from api import idempotency
+from clients.models import Client
+from tests.hardening.conftest import _client_body, _session_body, as_caller, post
+
+pytestmark = pytest.mark.django_db
+
+
+DATABASE_CACHE = pytest.mark.skipif(
+    "DatabaseCache" not in settings.CACHES["default"]["BACKEND"],
+    reason="moves the clock of the database cache the test settings use",
+)
+
+
+def cache_clock_moved_by(seconds: int):
+    """The database cache's clock, `seconds` later: what it stores and what it reads."""
+    later_time = time.time() + seconds
+    later_now = timezone.now() + timedelta(seconds=seconds)
+    clock = SimpleNamespace(time=lambda: later_time)
+    return (
+        mock.patch("django.core.cache.backends.base.time", clock),
+        mock.patch("django.core.cache.backends.db.tz_now", return_value=later_now),
+    )
+
+
+@DATABASE_CACHE
+def test_a_key_is_kept_for_24_hours(clinician):
+    assert idempotency.LIFETIME_SECONDS == 24 * 60 * 60
+    api = as_caller(clinician)
+    first = post(api, "/api/v1/clients/", _client_body(None))
+    clock, now = cache_clock_moved_by(idempotency.LIFETIME_SECONDS - 60)
+
+    with clock, now:
+        replay = post(api, "/api/v1/clients/", _client_body(None))
+
+    assert replay["Idempotent-Replayed"] == "true"
+    assert replay.json() == first.json()
+    assert Client.objects.count() == 1
+
+
+@DATABASE_CACHE
+def test_after_24_hours_the_key_may_be_used_again(clinician):
+    api = as_caller(clinician)
+    first = post(api, "/api/v1/clients/", _client_body(None))
+    clock, now = cache_clock_moved_by(idempotency.LIFETIME_SECONDS + 60)
+
+    with clock, now:
+        again = post(api, "/api/v1/clients/", {"given_name": "Grace", "family_name": "Hopper"})
+        replay = post(api, "/api/v1/clients/", {"given_name": "Grace", "family_name": "Hopper"})
+
+    assert again.status_code == 201, again.content
+    assert "Idempotent-Replayed" not in again
+    assert again.json()["id"] != first.json()["id"]
+    assert replay["Idempotent-Replayed"] == "true"  # and the new use is kept in turn
+    assert replay.json()["id"] == again.json()["id"]
+    assert Client.objects.count() == 2
+
+
+@DATABASE_CACHE
+def test_a_key_survives_other_traffic_in_the_shared_cache(clinician):
+    api = as_caller(clinician)
+    first = post(api, "/api/v1/clients/", _client_body(None))
+    for attempt in range(
+        160
+    ):  # sign-ins from a small botnet, as the rate throttle existing_records them
+        cache.set(f"throttle_login_203.0.113.{attempt}", [time.time()], timeout=60)
+
+    replay = post(api, "/api/v1/clients/", _client_body(None))
+
+    assert replay["Idempotent-Replayed"] == "true"
+    assert replay.json() == first.json()
+    assert Client.objects.count() == 1
+
+
+@DATABASE_CACHE
+def test_the_kept_response_holds_no_clinical_text_in_the_clear(clinician, client_record):
+    note = "Spoke about the Pangolinsentinel incident."
+    body = {**_session_body(SimpleNamespace(client_record=client_record)), "status": "completed"}
+    body["note"] = {"format": "narrative", "text": note}
+    api = as_caller(clinician)
+
+    first = post(api, "/api/v1/sessions/", body)
+    replay = post(api, "/api/v1/sessions/", body)
+
+    assert first.json()["note"]["text"] == note
+    assert replay.json() == first.json()
+    with connection.cursor() as cursor:
+        table = connection.ops.quote_name(settings.CACHES["default"]["LOCATION"])
+        cursor.execute(f"SELECT value FROM {table}")  # noqa: S608
+        stored = [pickle.loads(base64.b64decode(value)) for (value,) in cursor.fetchall()]  # noqa: S301
+    assert stored, "the response was kept in the cache table"
+    assert "Pangolinsentinel" not in repr(stored)

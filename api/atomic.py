@@ -1,38 +1,44 @@
-"""One transaction per write: the change and what must commit with it, or neither.
+"""One transaction per request handler, in the caller's practice: the change and what must
+commit with it, or neither.
 
 Authentication, permissions, throttles and the Idempotency-Key claim run first, outside it, so
 that a claim is visible to a concurrent retry at once. Inside it run the handler and then
-`commit_with(request, response)`, where a mixin adds what must commit with a successful write
-(its audit event); if that raises, nothing of the write is kept. A response of 400 or more
-rolls the transaction back: a refused or failed write changes nothing.
+`commit_with(request, response)`, where a mixin adds what must commit with a successful
+response (its audit event); if that raises, nothing of the write is kept. A write answered with
+400 or more is rolled back: a refused or failed write changes nothing.
+
+The transaction is the caller's practice scope (`api/tenancy.py`): on PostgreSQL it sees only
+that practice's rows.
 """
 
 from django.db import transaction
 from rest_framework.permissions import SAFE_METHODS
 
+from api.tenancy import practice_scope
 
-class AtomicWriteMixin:
+
+class AtomicRequestMixin:
     def dispatch(self, request, *args, **kwargs):
         method = request.method.lower()
-        if request.method not in SAFE_METHODS and hasattr(self, method):
+        if method in self.http_method_names and hasattr(self, method):
             setattr(self, method, self._atomic(getattr(self, method)))
         return super().dispatch(request, *args, **kwargs)
 
     def _atomic(self, handler):
         def run(request, *args, **kwargs):
-            with transaction.atomic():
+            with practice_scope(getattr(request.user, "practice_id", None)):
                 try:
                     response = handler(request, *args, **kwargs)
                 except Exception as exc:
                     # Answered here, like any other, so that a refused write is rolled back.
                     response = self.handle_exception(exc)
-                if response.status_code >= 400:
-                    transaction.set_rollback(True)
-                else:
+                if response.status_code < 400:
                     self.commit_with(request, response)
+                elif request.method not in SAFE_METHODS:
+                    transaction.set_rollback(True)
             return response
 
         return run
 
     def commit_with(self, request, response) -> None:
-        """What must commit with a successful write; nothing by default."""
+        """What must commit with a successful response; nothing by default."""

@@ -36,7 +36,9 @@ class ConditionalWriteMixin:
         obj = super().get_object()
         if_match = self.request.headers.get("If-Match")
         if if_match and self.request.method not in SAFE_METHODS:
-            obj = type(obj).objects.select_for_update().get(pk=obj.pk)
+            # A row the caller reads but may not write (a built-in template, shared by every
+            # practice) cannot be locked here; its write is refused after this check anyway.
+            obj = type(obj).objects.select_for_update().filter(pk=obj.pk).first() or obj
             if not _matches(if_match, etag_for(obj.pk, obj.updated_at)):
                 refusal = PreconditionFailed(
                     "The record has changed since you read it: reload it and try again."

@@ -22,6 +22,8 @@ from django.db import models
 from django.db.models.lookups import Exact
 from django.dispatch import receiver
 
+from api.tenancy import all_practices
+
 
 class DecryptionError(Exception):
     """A stored value that none of FIELD_ENCRYPTION_KEYS decrypts."""
@@ -135,7 +137,8 @@ def in_batches(queryset, size: int):
         page = queryset.order_by("pk")
         if last is not None:
             page = page.filter(pk__gt=last)
-        rows = list(page[:size])
+        with all_practices():  # a rotation re-encrypts every practice's rows
+            rows = list(page[:size])
         if not rows:
             return
         yield rows

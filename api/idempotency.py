@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from api.encryption import decrypt, encrypt
 from api.exceptions import Conflict
 from api.problems import PROBLEM_MEDIA_TYPE
+from api.tenancy import practice_scope
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -79,7 +80,11 @@ class IdempotencyMixin:
         pk = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
         if pk is None and isinstance(data, dict):
             pk = data.get("id")
-        if pk is None or not self.get_queryset().filter(pk=pk).exists():
+        if pk is None:
+            raise NotFound()
+        with practice_scope(self.request.user.practice_id):  # before the handler's own
+            visible = self.get_queryset().filter(pk=pk).exists()
+        if not visible:
             raise NotFound()
 
     def handle_exception(self, exc):

@@ -99,6 +99,7 @@ INSTALLED_APPS = [
 # and Redoc work with no network; with DEBUG on, runserver serves them from the installed apps.
 MIDDLEWARE = [
     "api.middleware.RequestIdMiddleware",
+    "api.tenancy.RequestWithoutPracticeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     *([] if DEBUG else ["whitenoise.middleware.WhiteNoiseMiddleware"]),
     "corsheaders.middleware.CorsMiddleware",

@@ -2,7 +2,7 @@
 
 from django.db.models import Q
 
-from api.atomic import AtomicWriteMixin
+from api.atomic import AtomicRequestMixin
 from api.audit.mixins import AuditedViewMixin
 from api.auth.models import User
 from api.concurrency import ConditionalWriteMixin
@@ -22,9 +22,9 @@ class ScopedViewSetMixin:
         return queryset.filter(self.scope(self.request.user))
 
 
-class RecordMixin(IdempotencyMixin, ConditionalWriteMixin, AtomicWriteMixin):
+class RecordMixin(IdempotencyMixin, ConditionalWriteMixin, AtomicRequestMixin):
     """POSTs honour Idempotency-Key; records carry ETags and writes honour If-Match; each
-    write runs in one transaction."""
+    request's handler runs in one transaction, in the caller's practice."""
 
 
 class ClientRecordMixin(AuditedViewMixin, RecordMixin, ScopedViewSetMixin):

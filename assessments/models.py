@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 
 from api.encryption import EncryptedTextField
-from api.models import RecordModel
+from api.models import PracticeRow, RecordModel
 from assessments.instruments import INSTRUMENT_CHOICES
 
 
@@ -11,12 +11,14 @@ class AssessmentSource(models.TextChoices):
     SELF_REPORT = "self_report", "Self-report"
 
 
-class Assessment(RecordModel):
+class Assessment(RecordModel, PracticeRow):
     """One administration of an instrument, scored by the server on creation.
 
     Never edited, never deleted: a mistaken one is voided, which keeps it on record and removes
     it from progress.
     """
+
+    parent_field = "client"
 
     client = models.ForeignKey(
         "clients.Client", on_delete=models.PROTECT, related_name="assessments"
@@ -88,9 +90,11 @@ class Assessment(RecordModel):
         return self.severity or None
 
 
-class RiskFlag(RecordModel):
+class RiskFlag(RecordModel, PracticeRow):
     """A risk raised by an assessment answer (PHQ-9 item 9 above 0). It stays open until a
     clinician of the client acknowledges it; voiding the assessment does not close it."""
+
+    parent_field = "client"
 
     client = models.ForeignKey(
         "clients.Client", on_delete=models.PROTECT, related_name="risk_flags"

@@ -62,6 +62,7 @@ def assessment_record(
     score = definition.score(responses)
     assessment = Assessment.objects.create(
         client=client,
+        practice_id=client.practice_id,
         instrument=instrument,
         administered_on=administered_on,
         same_day_reason=same_day_reason,
@@ -76,6 +77,7 @@ def assessment_record(
     RiskFlag.objects.bulk_create(
         RiskFlag(
             client=client,
+            practice_id=client.practice_id,
             assessment=assessment,
             flag=rule.flag,
             description=definition.risk_flag_description(rule, responses[rule.item - 1]),

@@ -3,7 +3,7 @@ from django.db import models
 
 from api.auth.models import Practice
 from api.encryption import EncryptedTextField
-from api.models import RecordModel
+from api.models import PracticeRow, RecordModel
 from api.vocabulary import Root
 
 
@@ -64,8 +64,10 @@ class Client(RecordModel):
         return f"{self.given_name} {self.family_name}"
 
 
-class PresentingRoot(models.Model):
+class PresentingRoot(PracticeRow):
     """A root of insecurity presenting in a client: each root at most once, one primary."""
+
+    parent_field = "client"
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="presenting_roots")
     root = models.CharField(max_length=32, choices=Root.choices)

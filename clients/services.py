@@ -13,7 +13,9 @@ UNCHANGED = object()
 
 def _presenting_roots_replace(client: Client, items: list[dict]) -> None:
     client.presenting_roots.all().delete()
-    PresentingRoot.objects.bulk_create(PresentingRoot(client=client, **item) for item in items)
+    PresentingRoot.objects.bulk_create(
+        PresentingRoot(client=client, practice_id=client.practice_id, **item) for item in items
+    )
 
 
 def _discharge_date(status: str, discharged_on, previous_status: str | None, practice: Practice):

@@ -2,6 +2,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.atomic import AtomicRequestMixin
 from api.audit.mixins import AuditedViewMixin
 from clients.access import clinical_client_or_404
 from progress.selectors import client_progress
@@ -16,7 +17,7 @@ from progress.serializers import ProgressSerializer
         responses=ProgressSerializer,
     )
 )
-class ClientProgressView(AuditedViewMixin, APIView):
+class ClientProgressView(AuditedViewMixin, AtomicRequestMixin, APIView):
     """Outcomes per instrument (baseline, latest, reliable change, caseness), the paired
     PHQ-9/GAD-7 outcomes (recovery, reliable improvement, deterioration and recovery), roots
     over time, homework adherence, session counts and open risk flags. Admins get 404."""

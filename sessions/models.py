@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 
 from api.encryption import EncryptedJSONField, EncryptedTextField
-from api.models import RecordModel
+from api.models import PracticeRow, RecordModel
 from api.vocabulary import Root
 
 
@@ -41,11 +41,13 @@ class NoteFormat(models.TextChoices):
     NARRATIVE = "narrative", "Narrative"
 
 
-class Session(RecordModel):
+class Session(RecordModel, PracticeRow):
     """One therapy session with a client, and its clinical note.
 
     Once signed the note is locked: corrections are addenda.
     """
+
+    parent_field = "client"
 
     client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="sessions")
     clinician = models.ForeignKey(
@@ -126,8 +128,10 @@ class Session(RecordModel):
         return [session_root.root for session_root in self.roots.all()]
 
 
-class SessionRoot(models.Model):
+class SessionRoot(PracticeRow):
     """A root of insecurity that presented or was worked on in a session."""
+
+    parent_field = "session"
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="roots")
     root = models.CharField(max_length=32, choices=Root.choices)
@@ -146,8 +150,10 @@ class SessionRoot(models.Model):
         return self.root
 
 
-class Addendum(RecordModel):
+class Addendum(RecordModel, PracticeRow):
     """A dated, authored addition to a signed note. Never edited, never deleted."""
+
+    parent_field = "session"
 
     session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="addenda")
     author = models.ForeignKey(

@@ -16,7 +16,9 @@ TAKEN_PLACE = (SessionStatus.COMPLETED, SessionStatus.NO_SHOW)
 
 def _roots_replace(session: Session, roots: list[str]) -> None:
     session.roots.all().delete()
-    SessionRoot.objects.bulk_create(SessionRoot(session=session, root=root) for root in roots)
+    SessionRoot.objects.bulk_create(
+        SessionRoot(session=session, practice_id=session.practice_id, root=root) for root in roots
+    )
 
 
 def _locked(session_id) -> Session:
@@ -67,7 +69,7 @@ def session_create(
                 ]
             }
         )
-    session = Session(client=client, clinician=clinician, **fields)
+    session = Session(client=client, practice_id=client.practice_id, clinician=clinician, **fields)
     _refuse_future_attendance(session, set(fields))
     session.save()
     _roots_replace(session, roots_addressed)
@@ -152,4 +154,6 @@ def addendum_create(*, session: Session, by: User, text: str) -> Addendum:
     require_write(by, session.client)
     if not session.is_signed:
         raise Conflict("The note is not signed yet; edit it instead.")
-    return Addendum.objects.create(session=session, author=by, text=text)
+    return Addendum.objects.create(
+        session=session, practice_id=session.practice_id, author=by, text=text
+    )

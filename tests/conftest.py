@@ -1,8 +1,15 @@
+import contextlib
+import io
+import threading
 from unittest import mock
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
+from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.backends.postgresql.operations import DatabaseOperations
+from django.db.backends.signals import connection_created
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from api.audit.models import AuditEvent
@@ -26,6 +33,89 @@ def _fresh_cache(django_db_setup, django_db_blocker):
         cache.clear()
 
 
+# On PostgreSQL the suite runs as the API runs in production: as a role that owns no table
+# (`manage.py grant_app_role`), under row-level security (api/tenancy.py). The tests' own code
+# reads and writes across practices: their session sets `app.all_practices`, which a request
+# sets aside (RequestWithoutPracticeMiddleware) until its handler enters its caller's practice.
+APP_ROLE = "rootwise_test_app"
+
+
+def _run_as_app_role(sender, connection, **kwargs):
+    if connection.vendor != "postgresql" or connection.alias != DEFAULT_DB_ALIAS:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET ROLE {APP_ROLE}")
+        if threading.current_thread() is threading.main_thread():  # not a live server's
+            cursor.execute("SET app.all_practices = 'on'")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with django_db_blocker.unblock():
+        call_command("grant_app_role", APP_ROLE, stdout=io.StringIO())
+        _run_as_app_role(None, connection)
+    connection_created.connect(_run_as_app_role)
+    yield
+    connection_created.disconnect(_run_as_app_role)
+
+
+TRANSACTION_CONTROL = ("SAVEPOINT ", "RELEASE SAVEPOINT ", "ROLLBACK TO SAVEPOINT ")
+
+
+def data_queries(pytestconfig, *, exact: bool):
+    """As pytest-django's query assertions, counting the statements that read or write data:
+    not transaction control (savepoints; BEGIN and COMMIT are never logged), nor entering and
+    leaving a practice scope (api/tenancy.py), one statement per request in production and a
+    few more here, where each scope nests in the test's transaction and hands its settings
+    back."""
+
+    @contextlib.contextmanager
+    def assert_queries(num: int, connection=connection):
+        with CaptureQueriesContext(connection) as context:
+            yield context
+        counted = [
+            query["sql"]
+            for query in context.captured_queries
+            if not query["sql"].startswith(TRANSACTION_CONTROL)
+            and "set_config('app." not in query["sql"]
+            and "current_setting('app." not in query["sql"]
+        ]
+        if len(counted) != num if exact else len(counted) > num:
+            listing = "\n\n".join(counted) if pytestconfig.getoption("verbose") > 0 else ""
+            expected = num if exact else f"at most {num}"
+            pytest.fail(f"Expected {expected} queries but {len(counted)} were done\n{listing}")
+
+    return assert_queries
+
+
+@pytest.fixture
+def django_assert_num_queries(pytestconfig):
+    return data_queries(pytestconfig, exact=True)
+
+
+@pytest.fixture
+def django_assert_max_num_queries(pytestconfig):
+    return data_queries(pytestconfig, exact=False)
+
+
+@pytest.fixture
+def as_owner(db):
+    """The test runs as the tables' owner (the session's own user), for what only the owner may
+    do (DDL, migrations); the app role is back for the next test."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("RESET ROLE")
+    yield
+    if not connection.needs_rollback:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET ROLE {APP_ROLE}")
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _flush_past_the_audit_trail():
     """Transactional tests end with Django's flush, one TRUNCATE of every table, which the
@@ -40,7 +130,13 @@ def _flush_past_the_audit_trail():
         statements = sql_flush(self, style, tables, **options)
         if table not in tables or not statements:
             return statements
-        return [trigger.format("DISABLE"), *statements, trigger.format("ENABLE")]
+        return [
+            "RESET ROLE",  # as the owner, who alone may
+            trigger.format("DISABLE"),
+            *statements,
+            trigger.format("ENABLE"),
+            f"SET ROLE {APP_ROLE}",
+        ]
 
     with mock.patch.object(DatabaseOperations, "sql_flush", sql_flush_past_the_trigger):
         yield

@@ -63,7 +63,9 @@ class ClientFactory(factory.django.DjangoModelFactory):
     def roots(obj, create, extracted, **kwargs):
         """`roots=[("perfectionism", 4), ...]`: presenting roots, the first one primary."""
         for index, (root, severity) in enumerate(extracted or []):
-            obj.presenting_roots.create(root=root, severity=severity, is_primary=index == 0)
+            obj.presenting_roots.create(
+                practice=obj.practice, root=root, severity=severity, is_primary=index == 0
+            )
 
 
 class SessionFactory(factory.django.DjangoModelFactory):
@@ -74,6 +76,7 @@ class SessionFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     client = factory.SubFactory(ClientFactory)
+    practice = factory.SelfAttribute("client.practice")
     clinician = factory.SelfAttribute("client.primary_clinician")
     starts_at = factory.Faker("date_time_between", start_date="-60d", end_date="-1d", tzinfo=UTC)
     duration_minutes = 50
@@ -88,7 +91,7 @@ class SessionFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def roots_addressed(obj, create, extracted, **kwargs):
         for root in extracted or []:
-            obj.roots.create(root=root)
+            obj.roots.create(practice=obj.practice, root=root)
 
     @factory.post_generation
     def signed(obj, create, extracted, **kwargs):
@@ -106,6 +109,7 @@ class AddendumFactory(factory.django.DjangoModelFactory):
         model = "therapy_sessions.Addendum"
 
     session = factory.SubFactory(SessionFactory, signed=True)
+    practice = factory.SelfAttribute("session.practice")
     author = factory.SelfAttribute("session.clinician")
     text = "A later addition to the note."
 
@@ -131,6 +135,7 @@ class HomeworkFactory(factory.django.DjangoModelFactory):
         model = "therapy_sessions.Homework"
 
     client = factory.SubFactory(ClientFactory)
+    practice = factory.SelfAttribute("client.practice")
     assigned_by = factory.SelfAttribute("client.primary_clinician")
     strategy = "self_reflection"
     title = factory.Sequence(lambda n: f"Homework {n}")

@@ -1,7 +1,7 @@
 """Audit every request a view serves, refused ones included; fail closed.
 
-A successful write's event commits in the write's own transaction (`commit_with`, see
-`api/atomic.py`): no change without its event. Every other event (reads, refusals, failures) is
+A successful request's event commits in the request's own transaction (`commit_with`, see
+`api/atomic.py`): no change without its event. Every other event (refusals, failures) is
 written before the response leaves. If an event cannot be written, the caller gets a 503
 problem instead of the response, so no clinical data is served unrecorded.
 """
@@ -56,6 +56,8 @@ class AuditedViewMixin:
 
     def commit_with(self, request, response) -> None:
         super().commit_with(request, response)
+        if not self._audits(request):
+            return
         try:
             self._write_events(request, response)
         except Exception as error:
@@ -64,10 +66,7 @@ class AuditedViewMixin:
 
     def dispatch(self, request, *args, **kwargs):
         response = super().dispatch(request, *args, **kwargs)
-        authenticated = getattr(request, "user", None) is not None and request.user.is_authenticated
-        if not authenticated or self._audit_written:
-            return response
-        if not self.audit_reads and request.method in SAFE_METHODS:
+        if self._audit_written or not self._audits(request):
             return response
         try:
             self._write_events(request, response)
@@ -75,6 +74,10 @@ class AuditedViewMixin:
             logger.exception("Could not write the audit event for %s", request.path)
             return problem_response(503, ServiceUnavailable.default_code, UNRECORDED)
         return response
+
+    def _audits(self, request) -> bool:
+        authenticated = getattr(request, "user", None) is not None and request.user.is_authenticated
+        return authenticated and (self.audit_reads or request.method not in SAFE_METHODS)
 
     def _write_events(self, request, response) -> None:
         audit_records(

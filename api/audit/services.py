@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 
 from api.audit.models import AuditEvent, AuditOutcome
+from api.tenancy import within_practice
 
 
 def client_ip(request) -> str | None:
@@ -70,6 +71,7 @@ def audit_records(
         "path": request.path[:255],
     }
     clients = list(dict.fromkeys(_canonical_id(client) for client in client_ids)) or [None]
-    return AuditEvent.objects.bulk_create(
-        [AuditEvent(client_id=client, **common) for client in clients]
-    )
+    with within_practice(common["practice_id"]):
+        return AuditEvent.objects.bulk_create(
+            [AuditEvent(client_id=client, **common) for client in clients]
+        )

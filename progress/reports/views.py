@@ -12,11 +12,13 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.atomic import AtomicRequestMixin
 from api.audit.mixins import AuditedViewMixin
 from api.audit.models import AuditAction
 from api.filters import BOOLEAN_WORDS, refuse_unknown_parameters
 from api.problems import PROBLEM_MEDIA_TYPE
 from api.schema import problem
+from api.tenancy import practice_scope
 from assessments.serializers import AssessmentSerializer
 from clients.access import clinical_client_or_404, clinical_clients
 from clients.filters import ClientFilter
@@ -40,7 +42,7 @@ class ClientReportSerializer(serializers.Serializer):
     administrations = AssessmentSerializer(many=True, help_text="Non-void, oldest first.")
 
 
-class ExportView(AuditedViewMixin, APIView):
+class ExportView(AuditedViewMixin, AtomicRequestMixin, APIView):
     """Errors are problem documents whatever format was asked for; every export is audited."""
 
     content_negotiation_class = ExportNegotiation
@@ -53,8 +55,15 @@ class ExportView(AuditedViewMixin, APIView):
         return super().finalize_response(request, response, *args, **kwargs)
 
 
-def _stream_csv(lines, filename: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+def _stream_csv(lines, filename: str, practice_id) -> StreamingHttpResponse:
+    """The lines are read as they are sent, after the view's transaction: in a scope of their
+    own in the caller's practice."""
+
+    def scoped_lines():
+        with practice_scope(practice_id):
+            yield from lines
+
+    response = StreamingHttpResponse(scoped_lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -117,7 +126,7 @@ class ClientReportView(ExportView):
                 csv_export.ADMINISTRATION_COLUMNS,
                 csv_export.administration_rows(data.administrations),
             )
-            return _stream_csv(lines, f"rootwise-{name}-assessments.csv")
+            return _stream_csv(lines, f"rootwise-{name}-assessments.csv", request.user.practice_id)
         if export_format == "pdf":
             response = Response(report_pdf(data))
             response["Content-Disposition"] = f'attachment; filename="rootwise-{name}-report.pdf"'
@@ -189,7 +198,7 @@ class OutcomesReportView(ExportView):
         lines = csv_export.csv_lines(
             csv_export.OUTCOME_COLUMNS, rows, byte_order_mark=byte_order_mark
         )
-        return _stream_csv(lines, "rootwise-outcomes.csv")
+        return _stream_csv(lines, "rootwise-outcomes.csv", request.user.practice_id)
 
     def clients_served(self) -> list:
         return self._clients_reported

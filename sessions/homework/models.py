@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from api.encryption import EncryptedTextField
-from api.models import RecordModel
+from api.models import PracticeRow, RecordModel
 from api.vocabulary import Strategy
 
 
@@ -61,11 +61,13 @@ class HomeworkStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
-class Homework(RecordModel):
+class Homework(RecordModel, PracticeRow):
     """Homework from the strategy set, assigned to a client, usually in a session.
 
     Its status moves once, forward from `assigned`.
     """
+
+    parent_field = "client"
 
     client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="homework")
     session = models.ForeignKey(

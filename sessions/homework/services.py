@@ -29,7 +29,13 @@ def homework_assign(
         fields.setdefault("instructions", template.instructions)
         fields.setdefault("target_roots", list(template.target_roots))
     fields.setdefault("assigned_on", practice_today(client.practice))
-    return Homework.objects.create(client=client, template=template, assigned_by=by, **fields)
+    return Homework.objects.create(
+        client=client,
+        practice_id=client.practice_id,
+        template=template,
+        assigned_by=by,
+        **fields,
+    )
 
 
 def _locked_open(homework: Homework, by: User) -> Homework:

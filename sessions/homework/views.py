@@ -6,6 +6,7 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.atomic import AtomicRequestMixin
 from api.audit.mixins import AuditedViewMixin
 from api.examples import EXAMPLE_CLIENT_ID, request_example
 from api.schema import problem
@@ -168,7 +169,7 @@ class HomeworkTemplateViewSet(RecordMixin, ScopedViewSetMixin, viewsets.ModelVie
         responses=HomeworkAdherenceSerializer,
     )
 )
-class ClientHomeworkSummaryView(AuditedViewMixin, APIView):
+class ClientHomeworkSummaryView(AuditedViewMixin, AtomicRequestMixin, APIView):
     """Homework adherence, overall and by strategy. Clinical content: admins get 404."""
 
     name = "Homework summary"  # as OPTIONS names it

@@ -197,7 +197,7 @@ def refused(change) -> None:
 
 
 @POSTGRESQL_ONLY
-def test_the_database_refuses_to_change_or_delete_an_event(trail):
+def test_the_database_refuses_to_change_or_delete_an_event(trail, as_owner):
     event = trail["ours"][0]
     stored = AuditEvent.objects.filter(pk=event.pk).values().get()
     table = AuditEvent._meta.db_table

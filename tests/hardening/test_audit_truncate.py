@@ -39,7 +39,7 @@ def trail(clinician, client_record) -> list:
         "TRUNCATE accounts_practice CASCADE",
     ],
 )
-def test_the_owner_cannot_truncate_the_audit_trail(trail, statement):
+def test_the_owner_cannot_truncate_the_audit_trail(trail, statement, as_owner):
     with (
         pytest.raises(DatabaseError, match="append-only: TRUNCATE refused"),
         transaction.atomic(),

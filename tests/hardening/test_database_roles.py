@@ -33,7 +33,7 @@ def grant_app_role(role: str) -> str:
 
 
 @pytest.fixture
-def app_role(db):
+def app_role(as_owner):
     """A role set up by the command for this test only. Roles belong to the whole cluster, so
     its name is unique, and it is created in the test's transaction, which is rolled back."""
     if query("SELECT rolsuper FROM pg_roles WHERE rolname = current_user") != [(True,)]:
@@ -41,8 +41,8 @@ def app_role(db):
     role = f"rootwise_app_test_{uuid.uuid4().hex[:12]}"
     grant_app_role(role)
     yield role
-    # Other fixtures' teardowns (clearing the cache) run as the tests' user again. Should the
-    # transaction be broken, its rollback resets the role anyway.
+    # Other fixtures' teardowns (clearing the cache) run as the session's user again. Should
+    # the transaction be broken, its rollback resets the role anyway.
     with contextlib.suppress(DatabaseError):
         query("RESET ROLE")
 
@@ -254,7 +254,7 @@ def test_a_role_that_could_do_more_than_the_app_needs_is_refused(app_role, grant
         ('app"; DROP TABLE audit_auditevent; --', "letters, digits"),
     ],
 )
-def test_the_owner_or_a_strange_name_is_refused(role, message):
+def test_the_owner_or_a_strange_name_is_refused(role, message, as_owner):
     role = role or query("SELECT current_user")[0][0]
     with pytest.raises(CommandError, match=message):
         grant_app_role(role)

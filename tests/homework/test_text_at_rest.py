@@ -66,17 +66,24 @@ def test_homework_lists_filters_and_reports_still_work(clinician, client_record)
     assert progress.json()["homework"]["overall"]["outstanding"] == 2
 
 
-def migrate_to(target: tuple[str, str]):
+def migrate_to(*targets: tuple[str, str]):
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
-    executor.migrate([target])
-    return executor.loader.project_state([target]).apps
+    executor.migrate(list(targets))
+    return executor.loader.project_state(list(targets)).apps
+
+
+def latest() -> list[tuple[str, str]]:
+    """Every app's last migration: the schema the models describe."""
+    executor = MigrationExecutor(connection)
+    return executor.loader.graph.leaf_nodes()
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_migration_encrypts_existing_homework_text_and_can_be_undone(clinician, client_record):
+def test_the_migration_encrypts_existing_homework_text_and_can_be_undone(
+    clinician, client_record, as_owner
+):
     before = ("therapy_sessions", "0004_session_list_order_index")
-    after = ("therapy_sessions", "0005_encrypt_homework_text")
     old_apps = migrate_to(before)
     homework = old_apps.get_model("therapy_sessions", "Homework").objects.create(
         client_id=client_record.pk,
@@ -87,7 +94,7 @@ def test_the_migration_encrypts_existing_homework_text_and_can_be_undone(clinici
         assigned_on="2025-06-02",
     )
     try:
-        migrate_to(after)
+        migrate_to(*latest())
         assert not any("Sentinel-4e2a" in column for column in raw_homework_text(homework.pk))
         migrated = Homework.objects.get(pk=homework.pk)
         assert (migrated.title, migrated.instructions) == (f"T {SENTINEL}", f"I {SENTINEL}")
@@ -95,4 +102,4 @@ def test_the_migration_encrypts_existing_homework_text_and_can_be_undone(clinici
         migrate_to(before)
         assert raw_homework_text(homework.pk) == (f"T {SENTINEL}", f"I {SENTINEL}")
     finally:
-        migrate_to(after)
+        migrate_to(*latest())

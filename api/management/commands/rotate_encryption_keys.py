@@ -1,8 +1,8 @@
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
 from api.encryption import encrypted_fields, in_batches
+from api.tenancy import all_practices
 
 
 class Command(BaseCommand):
@@ -37,7 +37,7 @@ class Command(BaseCommand):
 
         The rows are locked while this happens, so that a concurrent edit is not overwritten
         with the value read here."""
-        with transaction.atomic():
+        with all_practices():
             rows = list(
                 model._base_manager.select_for_update().filter(pk__in=pks).only("pk", *fields)
             )

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
+from api.tenancy import all_practices
 from demo.clinical import load_clinical
 from demo.staff import PASSWORD, STAFF, load_staff
 
@@ -19,7 +19,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.DEBUG and not options["even_without_debug"]:
             raise CommandError("Refusing to load demo data with DEBUG off.")
-        with transaction.atomic():
+        with all_practices():
             load_clinical(load_staff())
         self.stdout.write(f"Demo logins (password for all: {PASSWORD}):")
         for email, full_name, role, _ in STAFF:

@@ -18,11 +18,12 @@ from datetime import time as clock
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 from django.utils.text import slugify
 
 from api.auth.models import Practice, Role, User
+from api.tenancy import all_practices
 from api.vocabulary import Root
 from assessments.instruments import INSTRUMENTS
 from assessments.models import Assessment, RiskFlag
@@ -149,7 +150,7 @@ class Command(BaseCommand):
         else:
             timer = Timer(self.stdout)
             self.stdout.write(f"Seeding {options['practice']!r}:")
-            with transaction.atomic():
+            with all_practices():
                 self.seed(options, domain, timer)
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
@@ -238,6 +239,7 @@ class Command(BaseCommand):
                 rows.append(
                     PresentingRoot(
                         client=client,
+                        practice_id=client.practice_id,
                         root=root,
                         severity=self.rng.randint(1, 5),
                         is_primary=position == 0,
@@ -265,6 +267,7 @@ class Command(BaseCommand):
                 scheduled = week == 0
                 session = Session(
                     client=client,
+                    practice_id=client.practice_id,
                     clinician=clinician,
                     starts_at=starts_at,
                     duration_minutes=50,
@@ -283,7 +286,9 @@ class Command(BaseCommand):
                     }
                     session.signed_at = starts_at + timedelta(hours=2)
                     session.signed_by = clinician
-                    roots.append(SessionRoot(session=session, root=focus))
+                    roots.append(
+                        SessionRoot(session=session, practice_id=client.practice_id, root=focus)
+                    )
                 sessions.append(session)
             batches.flush_when_full()
         return batches.flush()
@@ -308,6 +313,7 @@ class Command(BaseCommand):
                 score = instrument.score(responses)
                 assessment = Assessment(
                     client=client,
+                    practice_id=client.practice_id,
                     instrument=code,
                     administered_on=today - timedelta(weeks=4 * number),
                     recorded_by=client.primary_clinician,
@@ -321,6 +327,7 @@ class Command(BaseCommand):
                 flags.extend(
                     RiskFlag(
                         client=client,
+                        practice_id=client.practice_id,
                         assessment=assessment,
                         flag=rule.flag,
                         description=instrument.risk_flag_description(

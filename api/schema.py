@@ -1,6 +1,7 @@
 """OpenAPI generation: every operation documents its summary, the headers it honours and
 sends, and its problem responses."""
 
+from django.core.validators import RegexValidator
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import force_instance, get_doc, is_serializer
 from drf_spectacular.types import OpenApiTypes
@@ -50,6 +51,11 @@ PROBLEM_DESCRIPTIONS = {
     429: "Too many requests; retry after the number of seconds in Retry-After.",
     503: "Temporarily unavailable (the database cannot be reached); retry shortly.",
 }
+MFA_ENROLMENT_REFUSAL = (
+    "Also `urn:rootwise:problem:mfa-enrolment-required`: your practice requires two-factor "
+    "sign-in and you have not set it up; until you do, only `/auth/me/` and `/auth/mfa/` with "
+    "the enrolment at `/auth/mfa/totp/` answer."
+)
 
 
 class ProblemFieldErrorSerializer(serializers.Serializer):
@@ -131,6 +137,13 @@ REPLAYED = response_header(
 ETAG_DESCRIPTION = "The record's version: send it back in If-Match to write only over it."
 
 
+def _has_pattern(field, schema: dict) -> bool:
+    """A pattern of its own (a RegexField's, which refuses NUL already) stands as it is."""
+    return "pattern" in schema or any(
+        isinstance(validator, RegexValidator) for validator in field.validators
+    )
+
+
 def first_sentence(text: str) -> str:
     sentence = " ".join(text.split()).split(". ")[0].split("; ")[0]
     return sentence.rstrip(".")
@@ -187,8 +200,18 @@ class ProblemAutoSchema(AutoSchema):
     def _honours_idempotency_key(self) -> bool:
         return isinstance(self.view, IdempotencyMixin) and self.method == "POST"
 
+    def _held_by_mfa_policy(self) -> bool:
+        """Every authenticated view refuses staff whom their practice holds to two-factor
+        enrolment, but those open to them (`api.auth.mfa.policy`)."""
+        return bool(self.view.get_authenticators()) and not getattr(
+            self.view, "open_before_mfa_enrolment", False
+        )
+
     def _may_forbid(self) -> bool:
-        """Writes may be refused by role or by read-only access; reads by special permissions."""
+        """Writes may be refused by role or by read-only access; reads by special permissions
+        or by the practice's two-factor policy."""
+        if self._held_by_mfa_policy() and not self._is_public():
+            return True
         if self.method != "GET" and not self._is_public():
             return True
         if self._has_clinical_parameters():
@@ -246,8 +269,11 @@ class ProblemAutoSchema(AutoSchema):
         responses = super()._get_response_bodies(direction)
         for status in self._error_statuses():
             if str(status) not in responses:
+                description = PROBLEM_DESCRIPTIONS[status]
+                if status == 403 and self._held_by_mfa_policy():
+                    description = f"{description} {MFA_ENROLMENT_REFUSAL}"
                 responses[str(status)] = self._get_response_for_code(
-                    OpenApiResponse(ProblemSerializer, description=PROBLEM_DESCRIPTIONS[status]),
+                    OpenApiResponse(ProblemSerializer, description=description),
                     str(status),
                     media_types=[PROBLEM_MEDIA_TYPE],
                 )
@@ -305,7 +331,7 @@ class ProblemAutoSchema(AutoSchema):
         text = isinstance(field, serializers.CharField) and schema.get("type") == "string"
         if direction == "request" and isinstance(field, serializers.EmailField):
             schema["pattern"] = EMAIL
-        elif direction == "request" and text and "pattern" not in schema:
+        elif direction == "request" and text and not _has_pattern(field, schema):
             trimmed_then_required = field.trim_whitespace and not field.allow_blank
             schema["pattern"] = NOT_BLANK if trimmed_then_required else NO_NUL_CHARACTERS
         return schema

@@ -1,6 +1,8 @@
 """The demo practice and its staff. Idempotent: running it again changes nothing."""
 
-from api.auth.models import Practice, Role, User
+from django.utils import timezone
+
+from api.auth.models import Practice, Role, TotpDevice, User
 
 PRACTICE_NAME = "Rootwise Demo Practice"
 PASSWORD = "rootwise-demo-2026"  # noqa: S105 (demo logins are public by design)
@@ -19,6 +21,12 @@ STAFF = [
 ]
 
 
+# Demo staff who sign in with a second factor, and their authenticator secrets: public by
+# design, so that anyone can compute the codes (`pyotp.TOTP(secret).now()`, or add the secret
+# to an authenticator app). tests/fuzz/run signs in as this clinician through both steps.
+MFA_SECRETS = {"clinician2@demo.rootwise.test": "ROOTWISEDEMOTOTPSECRETPRIYANATAR"}
+
+
 def load_staff() -> dict[str, User]:
     practice, _ = Practice.objects.get_or_create(name=PRACTICE_NAME)
     users: dict[str, User] = {}
@@ -34,4 +42,9 @@ def load_staff() -> dict[str, User]:
                 supervisor=users.get(supervisor_email),
             )
         users[email] = user
+        if email in MFA_SECRETS:
+            TotpDevice.objects.get_or_create(
+                user=user,
+                defaults={"secret": MFA_SECRETS[email], "confirmed_at": timezone.now()},
+            )
     return users

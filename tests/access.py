@@ -32,8 +32,9 @@ MISSING = "00000000-0000-4000-8000-000000000000"
 METHODS = ("get", "post", "put", "patch", "delete")
 
 # People with no access to `client_record`: a clinician and an admin of another practice, a
-# colleague not on its care team, a supervisor who supervises no one on it.
-NO_CLIENT_ACCESS = ("outsider", "stranger", "colleague", "other_supervisor")
+# colleague not on its care team, a supervisor who supervises no one on it, and a clinician of
+# another practice who signs in with a second factor (with real tokens, through both steps).
+NO_CLIENT_ACCESS = ("outsider", "stranger", "colleague", "other_supervisor", "mfa_outsider")
 # ... and to its clinical records, the practice's own admin too: admins read no clinical content.
 NO_CLINICAL_ACCESS = (*NO_CLIENT_ACCESS, "admin")
 # Who reads a client's clinical records: its caseload and the primary clinician's supervisor.

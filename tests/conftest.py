@@ -21,7 +21,7 @@ from tests.factories import (
     SupervisorFactory,
     UserFactory,
 )
-from tests.helpers import sign_note
+from tests.helpers import bearer, enable_mfa, sign_in_with_mfa, sign_note
 
 
 @pytest.fixture(autouse=True)
@@ -185,6 +185,15 @@ def outsider(other_practice):
 
 
 @pytest.fixture
+def mfa_outsider(other_practice):
+    """A clinician of another practice who signs in with a second factor: `as_user` signs
+    them in through both steps, so the attacker tests also run with real tokens."""
+    user = UserFactory(practice=other_practice)
+    enable_mfa(user)
+    return user
+
+
+@pytest.fixture
 def other_supervisor(practice):
     """A supervisor of the same practice who does not supervise `clinician`."""
     return SupervisorFactory(practice=practice)
@@ -205,9 +214,16 @@ def person(request):
 
 @pytest.fixture
 def as_user():
-    """`as_user(user)` returns a new API client authenticated as `user`."""
+    """`as_user(user)` returns a new API client authenticated as `user`; for someone with
+    two-factor sign-in (`tests.helpers.enable_mfa`), a client holding the access token of a
+    real sign-in through both steps (one per test: a code works once)."""
+    signed_in = {}
 
     def authenticate(user) -> APIClient:
+        if getattr(user, "totp_secret", None):
+            if user.pk not in signed_in:
+                signed_in[user.pk] = sign_in_with_mfa(user)["access"]
+            return bearer(signed_in[user.pk])
         client = APIClient()
         client.force_authenticate(user)
         return client

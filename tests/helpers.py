@@ -8,10 +8,13 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from api.auth.mfa import totp
+from api.auth.models import TotpDevice
 from api.problems import PROBLEM_MEDIA_TYPE
 from tests.factories import TEST_PASSWORD
 
 TOKEN_URL = "/api/v1/auth/token/"
+MFA_TOKEN_URL = "/api/v1/auth/token/mfa/"
 REFRESH_URL = "/api/v1/auth/token/refresh/"
 
 PROBLEM = PROBLEM_MEDIA_TYPE
@@ -92,3 +95,33 @@ def new_user(**overrides) -> dict:
         "password": NEW_USER_PASSWORD,
         **overrides,
     }
+
+
+def enable_mfa(user) -> str:
+    """Turn on two-factor sign-in for `user` straight in the database, as a confirmed
+    enrolment leaves it; return the secret, also kept on the instance as `totp_secret` (which
+    `as_user` reads to sign them in through both steps)."""
+    secret = totp.new_secret()
+    TotpDevice.objects.create(user=user, secret=secret, confirmed_at=timezone.now())
+    user.totp_secret = secret
+    return secret
+
+
+def totp_code(secret: str, steps_from_now: int = 0) -> str:
+    """The authenticator's code now, or `steps_from_now` 30-second steps away."""
+    return totp.code_at(secret, totp.current_step() + steps_from_now)
+
+
+def second_step(challenge: str, **code):
+    """POST the second step of a sign-in: `code=...` or `recovery_code=...`."""
+    return APIClient().post(MFA_TOKEN_URL, {"challenge": challenge, **code}, format="json")
+
+
+def sign_in_with_mfa(user, password: str = TEST_PASSWORD) -> dict:
+    """Both steps of a sign-in for `user` (see `enable_mfa`); the tokens."""
+    first = login(user.email, password)
+    assert first.status_code == 200, first.content
+    assert set(first.json()) == {"mfa_required", "challenge", "expires_in"}, first.json()
+    second = second_step(first.json()["challenge"], code=totp_code(user.totp_secret))
+    assert second.status_code == 200, second.content
+    return second.json()

@@ -27,6 +27,7 @@ ACTIONS = {
     "sign": AuditAction.SIGN,
     "cosign": AuditAction.SIGN,
     "void": AuditAction.VOID,
+    "reset_mfa": AuditAction.MFA_RESET,
 }
 UNRECORDED = "The request could not be recorded in the audit trail, so it was not served."
 

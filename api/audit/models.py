@@ -19,6 +19,14 @@ class AuditAction(models.TextChoices):
     REFRESH_REUSED = "refresh_reused", "A used refresh token presented again (token family revoked)"
     LOGOUT = "logout", "Sign-out"
     PASSWORD_CHANGE = "password_change", "Password change"
+    MFA_CHALLENGE = "mfa_challenge", "Password accepted at sign-in; second factor asked for"
+    MFA_FAILED = "mfa_failed", "Failed second factor at sign-in"
+    LOGIN_RECOVERY_CODE = "login_recovery_code", "Sign-in with a recovery code"
+    MFA_ENROL = "mfa_enrol", "Two-factor enrolment started"
+    MFA_CONFIRM = "mfa_confirm", "Two-factor sign-in turned on"
+    MFA_DISABLE = "mfa_disable", "Two-factor sign-in turned off"
+    MFA_RECOVERY_CODES = "mfa_recovery_codes", "Recovery codes replaced"
+    MFA_RESET = "mfa_reset", "Two-factor sign-in reset by an admin"
 
 
 class AuditOutcome(models.TextChoices):

@@ -1,15 +1,24 @@
+from django.core.exceptions import ValidationError
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import AuthenticationFailed, ExpiredTokenError, TokenError
 from rest_framework_simplejwt.tokens import AccessToken
 
 from api.auth.exceptions import TokenExpired, TokenInvalid, TokenRevoked
+from api.auth.mfa import policy
 
 
 class BearerAuthentication(JWTAuthentication):
     """simplejwt's access-token check, with its refusals as Rootwise's token problems: an
     expired token (refresh it), a revoked one (the user was deactivated: sign in again), and
-    anything else that is not a valid access token."""
+    anything else that is not a valid access token. Then the practice's two-factor policy
+    (`api.auth.mfa.policy`): staff it holds to enrolment reach only the enrolment views."""
+
+    def authenticate(self, request):
+        authenticated = super().authenticate(request)
+        if authenticated is not None:
+            policy.enforce(request, authenticated[0])
+        return authenticated
 
     def get_raw_token(self, header: bytes) -> bytes | None:
         try:
@@ -26,12 +35,17 @@ class BearerAuthentication(JWTAuthentication):
             raise TokenInvalid("The access token is not valid; sign in again.") from error
 
     def get_user(self, validated_token: AccessToken):
+        """The token's user, with their practice and two-factor state, in one query."""
+        invalid = "The access token is not valid; sign in again."
         try:
-            return super().get_user(validated_token)
-        except AuthenticationFailed as error:
-            if error.detail.get("code") == "user_inactive":
-                raise TokenRevoked("The account has been deactivated.") from error
-            raise TokenInvalid("The access token is not valid; sign in again.") from error
+            user = policy.users_with_mfa_state().filter(pk=validated_token["user_id"]).first()
+        except (KeyError, ValidationError) as error:
+            raise TokenInvalid(invalid) from error
+        if user is None:
+            raise TokenInvalid(invalid)
+        if not user.is_active:
+            raise TokenRevoked("The account has been deactivated.")
+        return user
 
 
 class BearerScheme(SimpleJWTScheme):

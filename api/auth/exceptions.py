@@ -1,7 +1,7 @@
 """Why a token was refused: each reason is its own problem type (`urn:rootwise:problem:token-…`),
 so a client knows whether to refresh, or to sign in again."""
 
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
 
 
 class TokenRefused(AuthenticationFailed):
@@ -32,3 +32,19 @@ class RefreshTokenReused(TokenRevoked):
 class TokenInvalid(TokenRefused):
     default_detail = "The token is not valid; sign in again."
     default_code = "token_invalid"
+
+
+class SecondFactorRefused(TokenRefused):
+    """A wrong, or already used, code at the second step of a sign-in."""
+
+    default_detail = "The code is not correct, or has been used already."
+
+
+class MfaEnrolmentRequired(PermissionDenied):
+    """The practice requires two-factor sign-in and the caller has not set it up yet."""
+
+    default_detail = (
+        "Your practice requires two-factor sign-in: set it up at /api/v1/auth/mfa/totp/ "
+        "before anything else."
+    )
+    default_code = "mfa_enrolment_required"

@@ -2,6 +2,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
 
+from api.encryption import EncryptedTextField
 from api.models import RecordModel
 from api.timezones import TIME_ZONE_HELP, default_time_zone
 
@@ -13,6 +14,14 @@ class Practice(RecordModel):
     # An IANA name, checked against the tz database by the services that write it (the
     # database cannot hold that list, which changes with each tz release).
     time_zone = models.CharField(max_length=64, default=default_time_zone, help_text=TIME_ZONE_HELP)
+    mfa_required = models.BooleanField(
+        default=False,
+        help_text=(
+            "Whether every member of staff must sign in with a second factor. Until they set "
+            "one up, staff without it reach only the two-factor enrolment endpoints (and "
+            "`/auth/me/`); everything else answers 403 `mfa-enrolment-required`."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -118,3 +127,34 @@ class TokenFamilyMember(models.Model):
 
     def __str__(self) -> str:
         return f"refresh token {self.token_id} of family {self.family}"
+
+
+class TotpDevice(RecordModel):
+    """A user's authenticator app (RFC 6238 TOTP), pending until a first code confirms it.
+
+    `last_used_step` is the time step of the last code accepted: a code of that step or an
+    earlier one is refused, so each code works once. `sign_ins` counts the sign-ins completed
+    with this device; a sign-in challenge names the count it was issued at, so it works once."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp_device")
+    secret = EncryptedTextField(help_text="The shared secret (base32), encrypted at rest.")
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_used_step = models.BigIntegerField(default=0)
+    sign_ins = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        state = "confirmed" if self.confirmed_at else "pending"
+        return f"{state} authenticator of user {self.user_id}"
+
+
+class RecoveryCode(models.Model):
+    """A one-time code for signing in without the authenticator, stored as a salted SHA-256
+    digest (see `api.auth.mfa.recovery` for why a fast hash is enough)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    salt = models.CharField(max_length=32)
+    digest = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"recovery code of user {self.user_id}"

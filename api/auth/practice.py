@@ -21,7 +21,7 @@ class PracticeSettingsSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Practice
-        fields = ["id", "name", "time_zone", "created_at", "updated_at"]
+        fields = ["id", "name", "time_zone", "mfa_required", "created_at", "updated_at"]
         read_only_fields = ["id", "created_at", "updated_at"]
 
 
@@ -45,9 +45,10 @@ class CallersPracticeView(generics.RetrieveUpdateAPIView):
     ),
 )
 class PracticeView(AuditedViewMixin, RecordMixin, CallersPracticeView):
-    """Your practice: its name and its time zone, which decides every date Rootwise derives
-    from a moment (today; the day a session took place). Everyone in the practice reads it;
-    only its admins change it (403 otherwise). Every change is audited."""
+    """Your practice: its name; its time zone, which decides every date Rootwise derives
+    from a moment (today; the day a session took place); and whether it requires two-factor
+    sign-in of all staff (`mfa_required`). Everyone in the practice reads it; only its admins
+    change it (403 otherwise). Every change is audited."""
 
     audit_object_type = "practice"
     audit_reads = False

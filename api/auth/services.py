@@ -92,8 +92,10 @@ def practice_create(
 
 @transaction.atomic
 def practice_update(*, practice: Practice, **changes) -> Practice:
-    """Change the practice's name or time zone (a known IANA name). A new time zone moves
-    "today" and the dates derived from moments from then on; stored dates stay as they are."""
+    """Change the practice's name, time zone (a known IANA name) or two-factor policy. A new
+    time zone moves "today" and the dates derived from moments from then on; stored dates stay
+    as they are. Requiring two-factor sign-in holds staff without it to enrolment from their
+    next request (`api.auth.mfa.policy`)."""
     practice = Practice.objects.select_for_update().get(pk=practice.pk)
     if "time_zone" in changes:
         _validate_time_zone(changes["time_zone"])

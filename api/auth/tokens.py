@@ -17,6 +17,7 @@ time founds one). Rules:
 
 import uuid
 
+from django.contrib.auth.models import update_last_login
 from django.db import transaction
 from django.utils import timezone
 from rest_framework_simplejwt.exceptions import ExpiredTokenError, TokenError
@@ -25,6 +26,14 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from api.auth.exceptions import RefreshTokenReused, TokenExpired, TokenInvalid, TokenRevoked
 from api.auth.models import TokenFamilyMember, User
+
+
+def pair_issue(*, user: User) -> dict:
+    """A new sign-in's access and refresh token (the refresh token founds a family when it is
+    first refreshed); the user's last login is now."""
+    refresh = RefreshToken.for_user(user)
+    update_last_login(None, user)
+    return {"access": str(refresh.access_token), "refresh": str(refresh)}
 
 
 def refresh_rotate(*, raw: str) -> tuple[User, dict]:

@@ -1,12 +1,13 @@
 from django.core.exceptions import SuspiciousOperation
 from django.db.models import Q
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
+from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
 from api.audit.mixins import AuditedViewMixin
@@ -15,6 +16,9 @@ from api.audit.services import audit_record, client_ip
 from api.auth import services, tokens
 from api.auth.exceptions import RefreshTokenReused, TokenRefused
 from api.auth.filters import UserFilter
+from api.auth.mfa import policy
+from api.auth.mfa import services as mfa_services
+from api.auth.mfa.serializers import MfaChallengeSerializer
 from api.auth.models import User
 from api.auth.serializers import (
     CurrentUserSerializer,
@@ -22,6 +26,7 @@ from api.auth.serializers import (
     NewUserSerializer,
     PasswordChangeSerializer,
     RefreshTokenSerializer,
+    SignInSerializer,
     UserSerializer,
 )
 from api.permissions import ReadOnlyUnlessAdmin
@@ -57,12 +62,31 @@ class AuditedPostMixin:
         return self.audit_actor
 
 
-@extend_schema_view(post=extend_schema(tags=["auth"], operation_id="auth_login", summary="Sign in"))
-class LoginView(AuditedPostMixin, TokenObtainPairView):
-    """Exchange an email and password for an access token (minutes) and a refresh token.
-    Repeated failures for an account or from an address answer 429 for a cool-off period
-    (Retry-After says how long). Every attempt is audited."""
+SIGN_IN_ANSWER = PolymorphicProxySerializer(
+    component_name="SignIn",
+    serializers=[TokenObtainPairSerializer, MfaChallengeSerializer],
+    resource_type_field_name=None,
+)
 
+
+@extend_schema_view(
+    post=extend_schema(
+        tags=["auth"],
+        operation_id="auth_login",
+        summary="Sign in",
+        request=TokenObtainPairSerializer,
+        responses={200: SIGN_IN_ANSWER},
+    )
+)
+class LoginView(AuditedPostMixin, TokenObtainPairView):
+    """Exchange an email and password for an access token (minutes) and a refresh token; or,
+    for someone who signs in with a second factor, for a challenge (`mfa_required: true`) and
+    no tokens: send it with a code to `POST /auth/token/mfa/`. Repeated failures for an account
+    or from an address answer 429 for a cool-off period (Retry-After says how long); wrong
+    codes at the second step count with them, and a right password does not clear them. Every
+    attempt is audited."""
+
+    serializer_class = SignInSerializer
     throttle_classes = [SignInRateThrottle]
     audit_action = AuditAction.LOGIN_FAILED
 
@@ -75,8 +99,12 @@ class LoginView(AuditedPostMixin, TokenObtainPairView):
             raise
         lockout.reserve(email=email, address=address)
         response = super().post(request, *args, **kwargs)
-        lockout.passed(email=email, address=address)
-        self.audit_action = AuditAction.LOGIN
+        if response.data.get("mfa_required"):
+            lockout.given_back(email=email, address=address)
+            self.audit_action = AuditAction.MFA_CHALLENGE
+        else:
+            lockout.passed(email=email, address=address)
+            self.audit_action = AuditAction.LOGIN
         return response
 
     def audited_actor(self) -> User | None:
@@ -154,7 +182,10 @@ class LogoutView(AuditedPostMixin, APIView):
     get=extend_schema(tags=["auth"], operation_id="auth_me", responses=CurrentUserSerializer)
 )
 class MeView(APIView):
-    """The signed-in user, their role and practice."""
+    """The signed-in user, their role and practice. `mfa_enrolment_required` says whether the
+    practice holds them to setting up two-factor sign-in before anything else."""
+
+    open_before_mfa_enrolment = True
 
     def get(self, request):
         return Response(CurrentUserSerializer(request.user).data)
@@ -191,6 +222,7 @@ class PasswordChangeView(AuditedPostMixin, APIView):
     partial_update=extend_schema(responses={200: UserSerializer, **problem(409)}),
     deactivate=extend_schema(request=None, responses={200: UserSerializer, **problem(409)}),
     reactivate=extend_schema(request=None, responses={200: UserSerializer}),
+    reset_mfa=extend_schema(request=None, responses={200: UserSerializer, **problem(409)}),
 )
 class UserViewSet(
     AuditedViewMixin,
@@ -203,12 +235,13 @@ class UserViewSet(
     viewsets.GenericViewSet,
 ):
     """Staff of your practice. Everyone may list colleagues (for care-team pickers); only
-    admins create, change, deactivate and reactivate. Nobody is ever deleted. Every change is
-    audited (reads of the staff list are not: it holds no client data)."""
+    admins create, change, deactivate and reactivate, and reset two-factor sign-in. Nobody is
+    ever deleted. Every change is audited (reads of the staff list are not: it holds no client
+    data)."""
 
     audit_object_type = "user"
     audit_reads = False
-    queryset = User.objects.all()
+    queryset = policy.with_mfa_state(User.objects.all())
     serializer_class = UserSerializer
     permission_classes = [IsAuthenticated, ReadOnlyUnlessAdmin]
     filterset_class = UserFilter
@@ -239,4 +272,12 @@ class UserViewSet(
     def reactivate(self, request, pk=None):
         """Let a deactivated member of staff sign in again."""
         user = services.user_reactivate(user=self.get_object())
+        return Response(self.get_serializer(user).data)
+
+    @action(detail=True, methods=["post"], url_path="reset-mfa")
+    def reset_mfa(self, request, pk=None):
+        """Reset a colleague's two-factor sign-in. For a lost phone: their authenticator and
+        recovery codes are forgotten and their refresh tokens revoked; they sign in with their
+        password and set up a new authenticator. Not your own (409). Audited as `mfa_reset`."""
+        user = mfa_services.mfa_reset(user=self.get_object(), by=request.user)
         return Response(self.get_serializer(user).data)

@@ -7,7 +7,8 @@ is given back, and the caller answers 429 with Retry-After until COOL_OFF_SECOND
 count's first attempt; it is never a permanent lock. A reservation stands as a failure unless
 the password proves right: then the account's count is cleared and the address's attempt given
 back. Because the attempt is counted before the password is checked, concurrent attempts never
-make more checks than the limit.
+make more checks than the limit. A second factor's code is checked the same way (a right
+password before it only gives its attempt back: `given_back`).
 
 Counts are shared by every app process: in Redis (MULTI with INCR) when the cache is Redis,
 otherwise in `LockoutCount` rows (one upsert). Keys are hashes, never addresses or emails in
@@ -55,6 +56,15 @@ def passed(*, email: str | None, address: str | None) -> None:
         store.clear(_account_key(email))
     if address:
         store.decrement(_key("address", address))
+
+
+def given_back(*, email: str | None, address: str | None) -> None:
+    """The password was right but is not the whole sign-in (a second factor follows): the
+    attempt is given back to the account and the address, and earlier failures stand, so that
+    knowing the password never wipes the count of wrong codes."""
+    store = _store()
+    for key, _ in _keys(email, address):
+        store.decrement(key)
 
 
 def _key(kind: str, value: str) -> str:

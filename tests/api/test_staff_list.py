@@ -27,6 +27,7 @@ def test_admin_lists_the_staff_of_their_own_practice_only(
         "role": "clinician",
         "supervisor": str(supervisor.pk),
         "is_active": True,
+        "mfa_enabled": False,
         "created_at": by_id[str(clinician.pk)]["created_at"],
         "updated_at": by_id[str(clinician.pk)]["updated_at"],
     }

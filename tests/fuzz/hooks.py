@@ -3,7 +3,8 @@
 `schema_valid_request_accepted` is schemathesis's positive-data check, less the refusals that
 no OpenAPI 3.0 schema can rule out. A request the schema allows may still:
 - name a record that does not exist, or that the caller may not see (`does_not_exist`);
-- hand back a cursor this list never gave out (`cursor`), or give a wrong current password;
+- hand back a cursor this list never gave out (`cursor`), give a wrong current password, or a
+  wrong two-factor code or recovery code;
 - give a date after today where only the past makes sense (`future`: a schema holds no clock),
   or a date-time whose offset puts it outside the years 1 to 9999 in UTC (`overflow`);
 - break a rule between two fields, or between list items, that the schema describes in words
@@ -20,7 +21,13 @@ from schemathesis.openapi.checks import RejectedPositiveData
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 UNDECLARABLE_CODES = {"does_not_exist", "future", "overflow", "inconsistent", "conflict"}
-UNDECLARABLE_FIELDS = {("cursor", "invalid"), ("old_password", "invalid")}
+UNDECLARABLE_FIELDS = {
+    ("cursor", "invalid"),
+    ("old_password", "invalid"),
+    ("password", "invalid"),
+    ("code", "invalid"),
+    ("recovery_code", "invalid"),
+}
 
 
 def _undeclarable(error: dict) -> bool:

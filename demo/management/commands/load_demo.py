@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from api.tenancy import all_practices
 from demo.clinical import load_clinical
-from demo.staff import PASSWORD, STAFF, load_staff
+from demo.staff import MFA_SECRETS, PASSWORD, STAFF, load_staff
 
 
 class Command(BaseCommand):
@@ -23,4 +23,7 @@ class Command(BaseCommand):
             load_clinical(load_staff())
         self.stdout.write(f"Demo logins (password for all: {PASSWORD}):")
         for email, full_name, role, _ in STAFF:
-            self.stdout.write(f"  {role:<11} {email:<32} {full_name}")
+            mfa = (
+                f"  (two-factor; TOTP secret {MFA_SECRETS[email]})" if email in MFA_SECRETS else ""
+            )
+            self.stdout.write(f"  {role:<11} {email:<32} {full_name}{mfa}")

@@ -8,6 +8,6 @@ from api.tenancy_sql import row_level_security
 
 
 class Migration(migrations.Migration):
-    dependencies = [("audit", "0004_refuse_truncate")]
+    dependencies = [("audit", "0005_mfa_actions")]
 
     operations = [row_level_security("audit_auditevent", log=True)]

@@ -10,7 +10,8 @@ from rest_framework.test import APIClient
 from api.auth.models import User
 from assessments.models import Assessment, RiskFlag
 from clients.models import PresentingRoot
-from sessions.models import Addendum, Homework, Session
+from sessions.homework.models import Homework
+from sessions.models import Addendum, Session
 
 # --- Staff ---------------------------------------------------------------------------------------
 

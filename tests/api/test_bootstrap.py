@@ -7,7 +7,8 @@ from api.auth.models import Practice, Role, User
 from clients.models import Client
 from demo.clinical import CLIENTS
 from demo.staff import PASSWORD, STAFF
-from sessions.models import HomeworkStatus, Session
+from sessions.homework.models import HomeworkStatus
+from sessions.models import Session
 
 pytestmark = pytest.mark.django_db
 

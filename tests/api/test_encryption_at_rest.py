@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from assessments.models import Assessment, RiskFlag
 from clients.models import PresentingRoot
-from sessions.models import Addendum, Homework, Session
+from sessions.homework.models import Homework
+from sessions.models import Addendum, Session
 from tests.api.conftest import (
     ASSESSMENTS,
     COLUMNS,

@@ -9,7 +9,8 @@ from django.core.management import call_command
 
 from api.encryption import DecryptionError
 from assessments.models import Assessment
-from sessions.models import Homework, Session
+from sessions.homework.models import Homework
+from sessions.models import Session
 from tests.api.conftest import (
     COLUMNS,
     KEY_A,

@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 
 from api.audit.models import AuditEvent
 from assessments.models import Assessment, RiskFlag
-from sessions.models import Homework, HomeworkTemplate
+from sessions.homework.models import Homework, HomeworkTemplate
 from tests.factories import AssessmentFactory, HomeworkFactory, HomeworkTemplateFactory
 
 API = "/api/v1/"

@@ -12,7 +12,8 @@ from api.auth.models import User
 from assessments.models import Assessment, RiskFlag
 from clients.models import Client
 from clients.services import client_update
-from sessions.models import Homework, HomeworkTemplate, Session
+from sessions.homework.models import Homework, HomeworkTemplate
+from sessions.models import Session
 from tests.factories import ClientFactory, UserFactory
 from tests.hardening.conftest import as_caller, postgresql_only, run_together
 from tests.helpers import assert_problem

@@ -12,7 +12,8 @@ from django.utils.module_loading import import_string
 from api.auth.models import User
 from assessments.models import Assessment
 from clients.models import Client
-from sessions.models import Addendum, Homework, HomeworkTemplate, Session
+from sessions.homework.models import Homework, HomeworkTemplate
+from sessions.models import Addendum, Session
 from tests.hardening.conftest import _client_body, _session_body, as_caller, post
 from tests.helpers import assert_problem, new_user
 

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from sessions.homework.library import BUILTIN_TEMPLATES, builtin_template_id
-from sessions.models import Homework, HomeworkStatus, HomeworkTemplate
+from sessions.homework.models import Homework, HomeworkStatus, HomeworkTemplate
 from tests.factories import ClientFactory, HomeworkFactory, HomeworkTemplateFactory
 from tests.helpers import assert_problem
 

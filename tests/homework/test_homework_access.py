@@ -11,7 +11,7 @@ nonexistent id. Every refused request leaves the stored homework as it was.
 
 import pytest
 
-from sessions.models import Homework
+from sessions.homework.models import Homework
 from tests.access import (
     CLINICAL_READERS,
     NO_CLINICAL_ACCESS,

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from sessions.models import Homework
+from sessions.homework.models import Homework
 from tests.factories import HomeworkTemplateFactory
 from tests.homework.conftest import (
     HOMEWORK,

@@ -3,7 +3,7 @@ nothing stored."""
 
 import pytest
 
-from sessions.models import Homework
+from sessions.homework.models import Homework
 from tests.factories import SessionFactory
 from tests.helpers import error_fields
 from tests.homework.conftest import (

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from sessions.models import Homework
+from sessions.homework.models import Homework
 from tests.factories import HomeworkFactory, HomeworkTemplateFactory, SessionFactory
 from tests.helpers import error_fields
 from tests.homework.conftest import (

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from sessions.models import Homework
+from sessions.homework.models import Homework
 from tests.factories import HomeworkFactory
 from tests.helpers import assert_problem, error_fields
 from tests.homework.conftest import (

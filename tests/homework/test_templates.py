@@ -6,7 +6,7 @@ import pytest
 
 from api.vocabulary import Root, Strategy
 from sessions.homework.library import BUILTIN_TEMPLATES, builtin_template_id, sync_builtin_templates
-from sessions.models import Homework, HomeworkTemplate
+from sessions.homework.models import Homework, HomeworkTemplate
 from tests.factories import AdminFactory, ClientFactory, HomeworkFactory, HomeworkTemplateFactory
 from tests.helpers import assert_problem, error_fields
 from tests.homework.conftest import (

@@ -7,7 +7,7 @@ from cryptography.fernet import Fernet
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from sessions.models import Homework
+from sessions.homework.models import Homework
 from tests.hardening.conftest import API, as_caller
 
 pytestmark = pytest.mark.django_db

@@ -17,8 +17,9 @@ from pypdf import PdfReader
 from assessments.models import Assessment
 from assessments.services import assessment_record, assessment_void
 from clients.models import Client
+from sessions.homework.models import Homework
 from sessions.homework.services import homework_assign, homework_close
-from sessions.models import Homework, Session
+from sessions.models import Session
 from tests.factories import AddendumFactory, ClientFactory, SessionFactory, UserFactory
 from tests.reports.fhir import FHIR_MEDIA_TYPE
 

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from sessions.models import Homework, Session
+from sessions.homework.models import Homework
+from sessions.models import Session
 from tests.factories import TEST_PASSWORD, UserFactory
 
 RUN = Path(__file__).with_name("run")

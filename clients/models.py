@@ -31,7 +31,10 @@ class Client(RecordModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="primary_clients"
     )
     care_team = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="care_team_clients"
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="care_team_clients",
+        through="CareTeamMember",
     )
     external_id = models.CharField(max_length=64, blank=True)
 
@@ -62,6 +65,19 @@ class Client(RecordModel):
 
     def __str__(self) -> str:
         return f"{self.given_name} {self.family_name}"
+
+
+class CareTeamMember(PracticeRow):
+    """A member of staff on a client's care team (`Client.care_team`)."""
+
+    parent_field = "client"
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        db_table = "clients_client_care_team"  # the table the plain many-to-many field made
+        unique_together = [("client", "user")]
 
 
 class PresentingRoot(PracticeRow):

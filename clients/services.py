@@ -66,7 +66,7 @@ def client_create(
         discharged_on=discharged_on,
         **fields,
     )
-    client.care_team.set(care_team)
+    client.care_team.set(care_team, through_defaults={"practice_id": client.practice_id})
     if presenting_roots is not UNCHANGED:
         _presenting_roots_replace(client, presenting_roots)
     return client
@@ -91,7 +91,7 @@ def client_update(
         client.discharged_on = discharged_on
     client.save()
     if care_team is not UNCHANGED:
-        client.care_team.set(care_team)
+        client.care_team.set(care_team, through_defaults={"practice_id": client.practice_id})
     if presenting_roots is not UNCHANGED:
         _presenting_roots_replace(client, presenting_roots)
     return client

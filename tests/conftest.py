@@ -242,7 +242,7 @@ def care_team_member(practice, client_record):
     """A clinician on `client_record`'s care team: reads and writes the client's records, but
     sessions they did not hold are not theirs to change."""
     member = UserFactory(practice=practice)
-    client_record.care_team.add(member)
+    client_record.care_team.add(member, through_defaults={"practice_id": client_record.practice_id})
     return member
 
 

@@ -57,7 +57,7 @@ class ClientFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def care_team(obj, create, extracted, **kwargs):
         if create and extracted:
-            obj.care_team.set(extracted)
+            obj.care_team.set(extracted, through_defaults={"practice_id": obj.practice_id})
 
     @factory.post_generation
     def roots(obj, create, extracted, **kwargs):

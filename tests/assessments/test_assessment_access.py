@@ -184,7 +184,9 @@ def test_the_supervisor_of_a_care_team_member_reads(
     as_user, practice, client_record, other_supervisor, victim_data
 ):
     supervisee = UserFactory(practice=practice, supervisor=other_supervisor)
-    client_record.care_team.add(supervisee)
+    client_record.care_team.add(
+        supervisee, through_defaults={"practice_id": client_record.practice_id}
+    )
     api = as_user(other_supervisor)
     assert api.get(f"{ASSESSMENTS}{victim_data['id']}/").status_code == 200
     assert (

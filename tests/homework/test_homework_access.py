@@ -98,7 +98,10 @@ def test_supervisor_of_a_care_team_member_reads_homework(
     practice, homework, client_record, as_user
 ):
     their_supervisor = SupervisorFactory(practice=practice)
-    client_record.care_team.add(UserFactory(practice=practice, supervisor=their_supervisor))
+    client_record.care_team.add(
+        UserFactory(practice=practice, supervisor=their_supervisor),
+        through_defaults={"practice_id": client_record.practice_id},
+    )
     api = as_user(their_supervisor)
 
     assert ids(api.get(HOMEWORK)) == [str(homework.pk)]

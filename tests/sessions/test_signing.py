@@ -236,7 +236,7 @@ def test_cosign_twice_is_409_and_keeps_the_first(
 def supervisor_on_the_team(practice, client_record):
     """A supervisor on the client's care team who does not supervise the session's clinician."""
     other = SupervisorFactory(practice=practice)
-    client_record.care_team.add(other)
+    client_record.care_team.add(other, through_defaults={"practice_id": client_record.practice_id})
     return other
 
 

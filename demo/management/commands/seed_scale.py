@@ -225,7 +225,11 @@ class Command(BaseCommand):
             return 0
         through = Client.care_team.through
         rows = [
-            through(client_id=client.pk, user_id=clinicians[(index + 1) % len(clinicians)].pk)
+            through(
+                client_id=client.pk,
+                practice_id=client.practice_id,
+                user_id=clinicians[(index + 1) % len(clinicians)].pk,
+            )
             for index, client in enumerate(clients)
             if index % 4 == 0
         ]

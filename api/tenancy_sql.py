@@ -4,7 +4,8 @@ SQLite has neither row-level security nor ALTER TABLE … ADD CONSTRAINT: there 
 nothing, and the services alone keep each row's practice its parent's.
 """
 
-from django.db import migrations
+import django.db.models.deletion
+from django.db import migrations, models
 
 VISIBLE = (
     "current_setting('app.all_practices', true) = 'on' "
@@ -69,6 +70,30 @@ def practice_of_parent(table: str, column: str, parent: str):
         ],
         [f"ALTER TABLE {table} DROP CONSTRAINT {name}"],
     )
+
+
+def practice_column(*, null: bool) -> models.ForeignKey:
+    return models.ForeignKey(
+        editable=False,
+        null=null,
+        on_delete=django.db.models.deletion.PROTECT,
+        related_name="+",
+        to="accounts.practice",
+    )
+
+
+def practice_from_parent(model_name: str, table: str, column: str, parent: str) -> list:
+    """Give `model_name` its non-null practice: added empty, filled from the parent's (the row
+    of `parent` that `column` names), then required."""
+    return [
+        migrations.AddField(
+            model_name=model_name, name="practice", field=practice_column(null=True)
+        ),
+        backfill_practice(table, column, parent),
+        migrations.AlterField(
+            model_name=model_name, name="practice", field=practice_column(null=False)
+        ),
+    ]
 
 
 def backfill_practice(table: str, column: str, parent: str) -> migrations.RunSQL:

@@ -1,26 +1,15 @@
-"""Every row of practice data knows its practice (assessments and risk flags): existing rows take their parent's;
-on PostgreSQL the database refuses a practice other than the parent's and shows each request
-only its practice's rows (api/tenancy.py)."""
+"""Every row of practice data knows its practice (assessments and risk flags). Existing rows take
+their parent's; on PostgreSQL the database refuses a practice other than the parent's and shows
+each request only its practice's rows (api/tenancy.py)."""
 
-import django.db.models.deletion
-from django.db import migrations, models
+from django.db import migrations
 
 from api.tenancy_sql import (
-    backfill_practice,
+    practice_from_parent,
     practice_of_parent,
     referable_with_practice,
     row_level_security,
 )
-
-
-def practice_column(null):
-    return models.ForeignKey(
-        editable=False,
-        null=null,
-        on_delete=django.db.models.deletion.PROTECT,
-        related_name="+",
-        to="accounts.practice",
-    )
 
 
 class Migration(migrations.Migration):
@@ -30,12 +19,10 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddField(model_name="assessment", name="practice", field=practice_column(True)),
-        backfill_practice("assessments_assessment", "client_id", "clients_client"),
-        migrations.AlterField(model_name="assessment", name="practice", field=practice_column(False)),
-        migrations.AddField(model_name="riskflag", name="practice", field=practice_column(True)),
-        backfill_practice("assessments_riskflag", "client_id", "clients_client"),
-        migrations.AlterField(model_name="riskflag", name="practice", field=practice_column(False)),
+        *practice_from_parent(
+            "assessment", "assessments_assessment", "client_id", "clients_client"
+        ),
+        *practice_from_parent("riskflag", "assessments_riskflag", "client_id", "clients_client"),
         referable_with_practice("assessments_assessment"),
         practice_of_parent("assessments_assessment", "client_id", "clients_client"),
         practice_of_parent("assessments_assessment", "session_id", "therapy_sessions_session"),

@@ -7,19 +7,9 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from api.tenancy_sql import backfill_practice, practice_of_parent, row_level_security
+from api.tenancy_sql import practice_from_parent, practice_of_parent, row_level_security
 
 TABLE = "clients_client_care_team"
-
-
-def practice_column(null):
-    return models.ForeignKey(
-        editable=False,
-        null=null,
-        on_delete=django.db.models.deletion.PROTECT,
-        related_name="+",
-        to="accounts.practice",
-    )
 
 
 def reference(to: str, on_delete):
@@ -65,13 +55,7 @@ class Migration(migrations.Migration):
                 ),
             ],
         ),
-        migrations.AddField(
-            model_name="careteammember", name="practice", field=practice_column(True)
-        ),
-        backfill_practice(TABLE, "client_id", "clients_client"),
-        migrations.AlterField(
-            model_name="careteammember", name="practice", field=practice_column(False)
-        ),
+        *practice_from_parent("careteammember", TABLE, "client_id", "clients_client"),
         practice_of_parent(TABLE, "client_id", "clients_client"),
         row_level_security(TABLE),
     ]

@@ -1,26 +1,15 @@
-"""Every row of practice data knows its practice (sessions, their roots and addenda, homework): existing rows take their parent's;
-on PostgreSQL the database refuses a practice other than the parent's and shows each request
-only its practice's rows (api/tenancy.py)."""
+"""Every row of practice data knows its practice (sessions, their roots and addenda, homework).
+Existing rows take their parent's; on PostgreSQL the database refuses a practice other than the
+parent's and shows each request only its practice's rows (api/tenancy.py)."""
 
-import django.db.models.deletion
-from django.db import migrations, models
+from django.db import migrations
 
 from api.tenancy_sql import (
-    backfill_practice,
+    practice_from_parent,
     practice_of_parent,
     referable_with_practice,
     row_level_security,
 )
-
-
-def practice_column(null):
-    return models.ForeignKey(
-        editable=False,
-        null=null,
-        on_delete=django.db.models.deletion.PROTECT,
-        related_name="+",
-        to="accounts.practice",
-    )
 
 
 class Migration(migrations.Migration):
@@ -30,21 +19,21 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddField(model_name="session", name="practice", field=practice_column(True)),
-        backfill_practice("therapy_sessions_session", "client_id", "clients_client"),
-        migrations.AlterField(model_name="session", name="practice", field=practice_column(False)),
-        migrations.AddField(model_name="sessionroot", name="practice", field=practice_column(True)),
-        backfill_practice("therapy_sessions_sessionroot", "session_id", "therapy_sessions_session"),
-        migrations.AlterField(model_name="sessionroot", name="practice", field=practice_column(False)),
-        migrations.AddField(model_name="addendum", name="practice", field=practice_column(True)),
-        backfill_practice("therapy_sessions_addendum", "session_id", "therapy_sessions_session"),
-        migrations.AlterField(model_name="addendum", name="practice", field=practice_column(False)),
-        migrations.AddField(model_name="homework", name="practice", field=practice_column(True)),
-        backfill_practice("therapy_sessions_homework", "client_id", "clients_client"),
-        migrations.AlterField(model_name="homework", name="practice", field=practice_column(False)),
+        *practice_from_parent("session", "therapy_sessions_session", "client_id", "clients_client"),
+        *practice_from_parent(
+            "sessionroot", "therapy_sessions_sessionroot", "session_id", "therapy_sessions_session"
+        ),
+        *practice_from_parent(
+            "addendum", "therapy_sessions_addendum", "session_id", "therapy_sessions_session"
+        ),
+        *practice_from_parent(
+            "homework", "therapy_sessions_homework", "client_id", "clients_client"
+        ),
         referable_with_practice("therapy_sessions_session"),
         practice_of_parent("therapy_sessions_session", "client_id", "clients_client"),
-        practice_of_parent("therapy_sessions_sessionroot", "session_id", "therapy_sessions_session"),
+        practice_of_parent(
+            "therapy_sessions_sessionroot", "session_id", "therapy_sessions_session"
+        ),
         practice_of_parent("therapy_sessions_addendum", "session_id", "therapy_sessions_session"),
         practice_of_parent("therapy_sessions_homework", "client_id", "clients_client"),
         practice_of_parent("therapy_sessions_homework", "session_id", "therapy_sessions_session"),

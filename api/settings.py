@@ -193,6 +193,56 @@ else:
         }
     }
 
+# Background tasks (api/celery.py, api/tasks.py). With a broker, `celery -A api worker` runs
+# them and `celery -A api beat` sends the periodic ones; without one (`make run`), a task runs
+# in-process when it is sent, retries included, and a failure is logged as a worker logs it
+# rather than raised to the sender (Celery's eager propagation skips retries). The broker
+# is REDIS_URL's database unless CELERY_BROKER_URL names another: Django's `cache.clear()`
+# empties the whole Redis database, queued tasks included.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL") or ""
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = False
+# Tasks leave their effects in the database or an outbox, never in a result: no result backend.
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_BACKEND = None
+# A task is acknowledged once it has run, so one lost with its worker runs again elsewhere
+# (tasks are idempotent); each worker process holds one task at a time, none waiting behind it.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis hands an unacknowledged task to another worker after this; it must outlast the longest
+# retry delay (api/tasks.py) and time limit.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Seconds: a task is told to stop (SoftTimeLimitExceeded), then its process is replaced.
+CELERY_TASK_SOFT_TIME_LIMIT = int(os.environ.get("CELERY_TASK_SOFT_TIME_LIMIT", "60"))
+CELERY_TASK_TIME_LIMIT = CELERY_TASK_SOFT_TIME_LIMIT + 30
+# JSON only: a message can never make a worker unpickle code.
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = "UTC"
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # the workers log as LOGGING below says
+CELERY_BEAT_SCHEDULE: dict = {}  # the periodic tasks, each app adding its own
+
+# Email: SMTP when EMAIL_HOST is set, and always with DEBUG off; the console under `make run`.
+# EMAIL_BACKEND names another backend outright (the file backend, with EMAIL_FILE_PATH).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST or not DEBUG
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = EMAIL_HOST or "localhost"
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", "")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Rootwise <no-reply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
 # Request bodies are small JSON documents; anything larger is refused with a 413.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("MAX_REQUEST_BYTES", str(1024 * 1024)))
 

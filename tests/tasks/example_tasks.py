@@ -1,0 +1,48 @@
+"""Tasks that exist only for the tests (a worker loads them with `-I tests.tasks.example_tasks`):
+each leaves an effect another process can observe, or reports what its scope lets it see."""
+
+from django.core.mail import send_mail
+from django.db import OperationalError
+
+from api.tasks import practice_task
+from clients.models import Client
+
+# The errors a flaky task raises before it succeeds, one per attempt.
+failures: list[Exception] = []
+
+
+@practice_task
+def count_clients(practice_id):
+    """With no filter: the practice scope alone decides what it sees."""
+    return Client.objects.count()
+
+
+@practice_task
+def count_clients_after_failures(practice_id):
+    if failures:
+        raise failures.pop(0)
+    return Client.objects.count()
+
+
+@practice_task
+def write_then_fail(practice_id, client_id):
+    """Writes half its work, then fails transiently, while anything is left in `failures`."""
+    clients = Client.objects.filter(pk=client_id)
+    if failures:
+        clients.update(preferred_name="half-done")
+        raise failures.pop(0)
+    clients.update(phone="done")
+
+
+@practice_task
+def email_client_count(practice_id, to):
+    send_mail(
+        subject=f"{Client.objects.count()} clients",
+        message="Counted in the practice's scope.",
+        from_email=None,
+        recipient_list=[to],
+    )
+
+
+def database_gone() -> OperationalError:
+    return OperationalError("server closed the connection unexpectedly")

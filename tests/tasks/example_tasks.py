@@ -1,10 +1,11 @@
 """Tasks that exist only for the tests (a worker loads them with `-I tests.tasks.example_tasks`):
 each leaves an effect another process can observe, or reports what its scope lets it see."""
 
+from celery import shared_task
 from django.core.mail import send_mail
 from django.db import OperationalError
 
-from api.tasks import practice_task
+from api.tasks import RETRY_ON_TRANSIENT_ERRORS, practice_task
 from clients.models import Client
 
 # The errors a flaky task raises before it succeeds, one per attempt.
@@ -46,3 +47,13 @@ def email_client_count(practice_id, to):
 
 def database_gone() -> OperationalError:
     return OperationalError("server closed the connection unexpectedly")
+
+
+@shared_task(**RETRY_ON_TRANSIENT_ERRORS)
+def send_greeting(to):
+    send_mail(
+        subject="Hello from a worker",
+        message="Sent by a background task.",
+        from_email=None,
+        recipient_list=[to],
+    )

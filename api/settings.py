@@ -199,8 +199,11 @@ else:
 # rather than raised to the sender (Celery's eager propagation skips retries). The broker
 # is REDIS_URL's database unless CELERY_BROKER_URL names another: Django's `cache.clear()`
 # empties the whole Redis database, queued tasks included.
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL") or ""
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL") or ""
+CELERY_TASK_ALWAYS_EAGER = not _BROKER_URL
+# Without a broker nothing is queued: the in-process transport keeps Celery from reaching for
+# its default broker on localhost.
+CELERY_BROKER_URL = _BROKER_URL or "memory://localhost/"
 CELERY_TASK_EAGER_PROPAGATES = False
 # Tasks leave their effects in the database or an outbox, never in a result: no result backend.
 CELERY_TASK_IGNORE_RESULT = True

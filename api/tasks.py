@@ -31,10 +31,12 @@ TRANSIENT_ERRORS = (OperationalError, smtplib.SMTPException, ConnectionError, Ti
 
 RETRY_ON_TRANSIENT_ERRORS = {
     "autoretry_for": TRANSIENT_ERRORS,
-    "retry_backoff": 2,  # seconds before the first retry, doubling up to retry_backoff_max
-    "retry_backoff_max": 600,  # below the broker's visibility timeout (settings)
+    # Up to 5, 10, 20 … seconds, then 10 minutes at most (below the broker's visibility
+    # timeout, settings), each drawn at random below that: ten retries over at most 40 minutes.
+    "retry_backoff": 5,
+    "retry_backoff_max": 600,
     "retry_jitter": True,
-    "max_retries": 8,
+    "max_retries": 10,
 }
 
 

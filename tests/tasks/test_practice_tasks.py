@@ -1,9 +1,14 @@
 """A practice task runs in its practice's scope, and is retried on transient errors only
 (api/tasks.py). Here tasks run in-process, as under `make run` (no broker)."""
 
+import json
+import os
 import smtplib
+import subprocess
+import sys
 
 import pytest
+from django.conf import settings
 from django.db import OperationalError, connection
 
 from api.celery import app
@@ -29,10 +34,39 @@ def _in_process(monkeypatch):
     monkeypatch.setattr(example_tasks, "failures", [])
 
 
-def test_without_a_broker_tasks_run_in_process(settings):
-    assert app.conf.task_always_eager is (not settings.CELERY_BROKER_URL)
-    assert app.conf.accept_content == ["json"]
-    assert app.conf.task_acks_late is True
+def celery_configuration(**env: str) -> dict:
+    """The Celery app's configuration in a process of its own, with `env` as its environment."""
+    environment = {**os.environ, "REDIS_URL": "", "CELERY_BROKER_URL": "", **env}
+    script = (
+        "import json, django; django.setup(); from api.celery import app; "
+        "print(json.dumps({key: str(app.conf[key]) for key in "
+        "('task_always_eager', 'broker_url', 'task_acks_late', 'accept_content')}))"
+    )
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", script],
+        cwd=settings.BASE_DIR,
+        env={**environment, "DJANGO_SETTINGS_MODULE": "api.settings", "DEBUG": "true"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout)
+
+
+def test_without_redis_tasks_run_in_process():
+    configuration = celery_configuration()
+
+    assert configuration["task_always_eager"] == "True"
+    assert configuration["broker_url"] == "memory://localhost/"
+
+
+def test_with_redis_tasks_go_through_it_as_json_acknowledged_once_run():
+    configuration = celery_configuration(REDIS_URL="redis://127.0.0.1:6379/9")
+
+    assert configuration["task_always_eager"] == "False"
+    assert configuration["broker_url"] == "redis://127.0.0.1:6379/9"
+    assert configuration["task_acks_late"] == "True"
+    assert configuration["accept_content"] == "['json']"
 
 
 @postgresql_only

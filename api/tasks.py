@@ -14,8 +14,8 @@ docs/deployment.md).
   checks what is already done before doing it. Transient errors (the database gone for a
   moment, the mail server refusing for now) are retried with exponential backoff and jitter,
   so that many tasks failing together do not come back together; any other error fails it.
-- **Arguments are JSON**: ids, never model instances, which would be stale by the time the
-  task runs and are not JSON.
+- **Arguments are JSON ids**: never model instances, which would be stale by the time the task
+  runs, and never clinical text or names, which would sit unencrypted in the broker.
 """
 
 import functools

@@ -5,7 +5,7 @@ from celery import shared_task
 from django.core.mail import send_mail
 from django.db import OperationalError
 
-from api.tasks import RETRY_ON_TRANSIENT_ERRORS, practice_task
+from api.tasks import RETRY_ON_TRANSIENT_ERRORS, claim_due, periodic_task, practice_task
 from clients.models import Client
 
 # The errors a flaky task raises before it succeeds, one per attempt.
@@ -57,3 +57,11 @@ def send_greeting(to):
         from_email=None,
         recipient_list=[to],
     )
+
+
+@periodic_task
+def mark_clients_without_phone():
+    """A tick of periodic work: takes what is due, across practices, and makes it no longer due."""
+    due = claim_due(Client.objects.filter(phone=""))
+    Client.objects.filter(pk__in=[client.pk for client in due]).update(phone="marked")
+    return len(due)

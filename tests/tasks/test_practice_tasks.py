@@ -13,12 +13,15 @@ from django.db import OperationalError, connection
 
 from api.celery import app
 from api.tasks import RETRY_ON_TRANSIENT_ERRORS
+from api.tenancy import practice_scope
+from clients.models import Client
 from tests.factories import ClientFactory, UserFactory
 from tests.tasks import example_tasks
 from tests.tasks.example_tasks import (
     count_clients,
     count_clients_after_failures,
     database_gone,
+    mark_clients_without_phone,
     write_then_fail,
 )
 
@@ -124,3 +127,18 @@ def test_retries_back_off_exponentially_with_jitter():
     assert count_clients.autoretry_for == RETRY_ON_TRANSIENT_ERRORS["autoretry_for"]
     assert count_clients.retry_backoff and count_clients.retry_jitter
     assert count_clients.retry_backoff_max <= 3600  # within the broker's visibility timeout
+
+
+def test_a_periodic_task_takes_what_is_due_across_practices_once(practice, other_practice):
+    for each in (practice, other_practice):
+        ClientFactory(primary_clinician=UserFactory(practice=each), phone="")
+    ClientFactory(primary_clinician=UserFactory(practice=practice), phone="+44 20 7946 0000")
+
+    with practice_scope(None):  # where the tick starts, it sees no practice's rows
+        assert mark_clients_without_phone.delay().get() == 2
+        assert mark_clients_without_phone.delay().get() == 0
+    assert sorted(Client.objects.values_list("phone", flat=True)) == [
+        "+44 20 7946 0000",
+        "marked",
+        "marked",
+    ]

@@ -45,31 +45,26 @@ def practice_task(*args, **options):
     first argument is a practice id and whose body runs in that practice's scope, retried on
     transient errors. The scope is inside the retries: a failed attempt's transaction is rolled
     back before the next begins."""
-
-    def decorate(body):
-        @functools.wraps(body)
-        def in_practice(practice_id, *args, **kwargs):
-            with practice_scope(practice_id):
-                return body(practice_id, *args, **kwargs)
-
-        return shared_task(**{**RETRY_ON_TRANSIENT_ERRORS, **options})(in_practice)
-
-    if len(args) == 1 and callable(args[0]) and not options:
-        return decorate(args[0])
-    return decorate
+    return _scoped_task(lambda practice_id, *_: practice_scope(practice_id), args, options)
 
 
 def periodic_task(*args, **options):
     """`@periodic_task`: a task of the schedule (`CELERY_BEAT_SCHEDULE`), which works across
     practices: its body runs in `all_practices()`, retried on transient errors."""
+    return _scoped_task(lambda *_: all_practices(), args, options)
+
+
+def _scoped_task(scope, args: tuple, options: dict):
+    """A task decorator, used bare or with Celery's options, whose body runs in
+    `scope(*the task's arguments)`."""
 
     def decorate(body):
         @functools.wraps(body)
-        def across_practices(*args, **kwargs):
-            with all_practices():
-                return body(*args, **kwargs)
+        def in_scope(*task_args, **kwargs):
+            with scope(*task_args):
+                return body(*task_args, **kwargs)
 
-        return shared_task(**{**RETRY_ON_TRANSIENT_ERRORS, **options})(across_practices)
+        return shared_task(**{**RETRY_ON_TRANSIENT_ERRORS, **options})(in_scope)
 
     if len(args) == 1 and callable(args[0]) and not options:
         return decorate(args[0])

@@ -21,6 +21,10 @@ for DB_CONN_MAX_AGE seconds.
 import multiprocessing
 import os
 
+from gunicorn import glogging
+
+from api.redaction import redact_path
+
 wsgi_app = "api.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
@@ -35,6 +39,18 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 # (`?search=`), and a referring page's address can too. Never the request line as sent.
 access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(a)s"'
 errorlog = "-"
+
+
+class RedactingLogger(glogging.Logger):
+    """The access log without a measure link's token in its path (api/redaction.py)."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        atoms["U"] = redact_path(atoms["U"])
+        return atoms
+
+
+logger_class = RedactingLogger
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "warning")
 # Behind a proxy, only these addresses may set X-Forwarded-* (see NUM_PROXIES in the README).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -226,7 +226,12 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # the workers log as LOGGING below says
-CELERY_BEAT_SCHEDULE: dict = {}  # the periodic tasks, each app adding its own
+# The periodic tasks: with a broker, `celery -A api beat` sends them; without one,
+# `manage.py run_scheduler` (beside `make run`'s server) runs them in-process.
+CELERY_BEAT_SCHEDULE = {
+    "measures-tick": {"task": "assessments.measures.tasks.tick", "schedule": 60.0},
+}
+CELERY_IMPORTS = ["assessments.measures.tasks"]
 
 # Email: SMTP when EMAIL_HOST is set, and always with DEBUG off; the console under `make run`.
 # EMAIL_BACKEND names another backend outright (the file backend, with EMAIL_FILE_PATH).
@@ -245,6 +250,13 @@ EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", "")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Rootwise <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Where clients open their measure links (this server, as the world reaches it) and where
+# clinicians sign in (the front end's address), for the links in the messages Rootwise sends.
+ROOTWISE_PUBLIC_URL = os.environ.get("ROOTWISE_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+ROOTWISE_SIGN_IN_URL = os.environ.get("ROOTWISE_SIGN_IN_URL", ROOTWISE_PUBLIC_URL + "/")
+# Text messages: a provider's backend (assessments/measures/sms.py); the console's by default.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "assessments.measures.sms.ConsoleBackend")
 
 # Request bodies are small JSON documents; anything larger is refused with a 413.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("MAX_REQUEST_BYTES", str(1024 * 1024)))
@@ -275,7 +287,12 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "api.schema.ProblemAutoSchema",
     "EXCEPTION_HANDLER": "api.exceptions.problem_exception_handler",
     # Throttles live in api/throttles/: the `login` rate is SignInRateThrottle's.
-    "DEFAULT_THROTTLE_RATES": {"login": os.environ.get("LOGIN_THROTTLE_RATE", "20/minute")},
+    "DEFAULT_THROTTLE_RATES": {
+        "login": os.environ.get("LOGIN_THROTTLE_RATE", "20/minute"),
+        # Opening and submitting client measure links (assessments/measures/throttles.py).
+        "measure_link_address": os.environ.get("MEASURE_LINK_ADDRESS_RATE", "120/hour"),
+        "measure_link_token": os.environ.get("MEASURE_LINK_TOKEN_RATE", "30/hour"),
+    },
     # Throttles key on the client address: REMOTE_ADDR, unless NUM_PROXIES trusted proxies in
     # front of the app set X-Forwarded-For (never trust a client-supplied header by default).
     "NUM_PROXIES": int(os.environ.get("NUM_PROXIES", "0")),
@@ -337,6 +354,11 @@ SPECTACULAR_SETTINGS = {
         "SoapNoteFormatEnum": "sessions.notes.SOAP_FORMAT",
         "BirpNoteFormatEnum": "sessions.notes.BIRP_FORMAT",
         "NarrativeNoteFormatEnum": "sessions.notes.NARRATIVE_FORMAT",
+        "MeasureScheduleKindEnum": "assessments.measures.models.ScheduleKind",
+        "MeasureIntervalUnitEnum": "assessments.measures.models.IntervalUnit",
+        "MeasureScheduleStatusEnum": "assessments.measures.models.ScheduleStatus",
+        "MeasureChannelEnum": "assessments.measures.models.Channel",
+        "MeasureInvitationStatusEnum": "assessments.measures.models.InvitationStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -352,8 +374,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # No measure link's token in any log line (api/redaction.py).
+    "filters": {"redact_secret_paths": {"()": "api.redaction.RedactSecretPaths"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "level": LOG_LEVEL}
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "level": LOG_LEVEL,
+            "filters": ["redact_secret_paths"],
+        }
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "WARNING"}},

@@ -7,3 +7,4 @@ os.environ.setdefault("DEBUG", "true")
 from api.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+SMS_BACKEND = "assessments.measures.sms.LocmemBackend"

@@ -11,6 +11,7 @@ v1 = [
     path("", include("sessions.urls")),
     path("", include("sessions.homework.urls")),
     path("", include("assessments.urls")),
+    path("", include("assessments.measures.portal_urls")),
     path("", include("progress.urls")),
     path("", include("api.audit.urls")),
     path("roots/", RootListView.as_view(), name="roots"),
@@ -28,6 +29,8 @@ urlpatterns = [
     path("health/live", LiveView.as_view(), name="health-live"),
     path("health/ready", ReadyView.as_view(), name="health-ready"),
     path("api/v1/", include(v1)),
+    # A client's measure link (assessments/measures): server-rendered pages, no sign-in.
+    path("m/", include("assessments.measures.page_urls")),
     re_path(r"^api/", exceptions.not_found),
 ]
 

@@ -9,6 +9,7 @@ from assessments.instruments import INSTRUMENT_CHOICES
 class AssessmentSource(models.TextChoices):
     CLINICIAN = "clinician", "Clinician-administered"
     SELF_REPORT = "self_report", "Self-report"
+    CLIENT_SELF_REPORT = "client_self_report", "Self-report from an invitation's link"
 
 
 class Assessment(RecordModel, PracticeRow):
@@ -26,7 +27,7 @@ class Assessment(RecordModel, PracticeRow):
     instrument = models.CharField(max_length=16, choices=INSTRUMENT_CHOICES)
     administered_on = models.DateField()
     source = models.CharField(
-        max_length=16, choices=AssessmentSource.choices, default=AssessmentSource.CLINICIAN
+        max_length=20, choices=AssessmentSource.choices, default=AssessmentSource.CLINICIAN
     )
     session = models.ForeignKey(
         "therapy_sessions.Session",
@@ -35,8 +36,20 @@ class Assessment(RecordModel, PracticeRow):
         on_delete=models.PROTECT,
         related_name="assessments",
     )
+    # None for a client's own answers from an invitation's link (`invitation`).
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="recorded_assessments"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="recorded_assessments",
+    )
+    invitation = models.ForeignKey(
+        "assessments.MeasureInvitation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assessments",
     )
     responses = models.JSONField()
     total_score = models.PositiveSmallIntegerField()
@@ -64,6 +77,20 @@ class Assessment(RecordModel, PracticeRow):
             models.CheckConstraint(
                 condition=models.Q(source__in=AssessmentSource.values),
                 name="assessment_source_valid",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        source=AssessmentSource.CLIENT_SELF_REPORT,
+                        invitation__isnull=False,
+                        recorded_by__isnull=True,
+                    )
+                    | (
+                        ~models.Q(source=AssessmentSource.CLIENT_SELF_REPORT)
+                        & models.Q(invitation__isnull=True, recorded_by__isnull=False)
+                    )
+                ),
+                name="assessment_recorded_by_or_invitation",
             ),
             models.CheckConstraint(
                 condition=(
@@ -112,6 +139,10 @@ class RiskFlag(RecordModel, PracticeRow):
         related_name="acknowledged_risk_flags",
     )
     acknowledgement_note = EncryptedTextField(blank=True)
+    # A flag from a client's own answers alerts its clinicians by email (assessments/measures).
+    alert_sent_at = models.DateTimeField(null=True, blank=True)
+    alert_escalate_at = models.DateTimeField(null=True, blank=True)
+    alert_escalated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-raised_on", "-created_at", "id"]
@@ -128,7 +159,10 @@ class RiskFlag(RecordModel, PracticeRow):
                 name="risk_flag_acknowledgement_complete",
             ),
         ]
-        indexes = [models.Index(fields=["client", "acknowledged_at"])]
+        indexes = [
+            models.Index(fields=["client", "acknowledged_at"]),
+            models.Index(fields=["acknowledged_at", "alert_escalate_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.flag} {self.raised_on}"
@@ -136,3 +170,10 @@ class RiskFlag(RecordModel, PracticeRow):
     @property
     def is_open(self) -> bool:
         return self.acknowledged_at is None
+
+
+# The measures models live with the rest of measures; importing them here registers them.
+from assessments.measures.models import (  # noqa: E402, F401
+    MeasureInvitation,
+    MeasureSchedule,
+)

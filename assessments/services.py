@@ -58,16 +58,27 @@ def assessment_record(
     # cannot both find the other missing.
     Client.objects.select_for_update().only("pk").get(pk=client.pk)
     _refuse_unexplained_same_day(client, instrument, administered_on, same_day_reason)
+    return score_and_store(
+        client=client,
+        instrument=instrument,
+        responses=responses,
+        administered_on=administered_on,
+        same_day_reason=same_day_reason,
+        recorded_by=by,
+        **fields,
+    )
+
+
+def score_and_store(*, client: Client, instrument: str, responses: list[int], **fields):
+    """Score an administration (answers already validated), store it, and open a risk flag on
+    the client for each risk rule the answers meet. Who may record it is the caller's rule."""
     definition = INSTRUMENTS[instrument]
     score = definition.score(responses)
     assessment = Assessment.objects.create(
         client=client,
         practice_id=client.practice_id,
         instrument=instrument,
-        administered_on=administered_on,
-        same_day_reason=same_day_reason,
         responses=responses,
-        recorded_by=by,
         total_score=score.total,
         severity=score.severity or "",
         subscores=score.subscores,

@@ -4,6 +4,7 @@ import factory
 from django.utils import timezone
 
 from api.auth.models import Practice, Role, User
+from assessments.measures.tokens import new_token
 from assessments.services import assessment_record
 
 TEST_PASSWORD = "correct-horse-battery-staple"
@@ -161,3 +162,43 @@ class AssessmentFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *, recorded_by, **fields):
         return assessment_record(by=recorded_by, **fields)
+
+
+class MeasureScheduleFactory(factory.django.DjangoModelFactory):
+    """A schedule sending a PHQ-9 every two weeks by email, from today, as its client's
+    primary clinician made it (the client gets an email address)."""
+
+    class Meta:
+        model = "assessments.MeasureSchedule"
+
+    client = factory.SubFactory(ClientFactory, email=factory.Faker("email"))
+    practice = factory.SelfAttribute("client.practice")
+    created_by = factory.SelfAttribute("client.primary_clinician")
+    instruments = factory.LazyFunction(lambda: ["phq9"])
+    kind = "every"
+    starts_on = factory.LazyFunction(timezone.localdate)
+    interval = 2
+    interval_unit = "weeks"
+
+
+class MeasureInvitationFactory(factory.django.DjangoModelFactory):
+    """An invitation to complete a PHQ-9, sent and open for a week. Its link's token is
+    `invitation.token` (only its digest is stored)."""
+
+    class Meta:
+        model = "assessments.MeasureInvitation"
+
+    client = factory.SubFactory(ClientFactory, email=factory.Faker("email"))
+    practice = factory.SelfAttribute("client.practice")
+    created_by = factory.SelfAttribute("client.primary_clinician")
+    instruments = factory.LazyFunction(lambda: ["phq9"])
+    status = "sent"
+    sent_at = factory.LazyFunction(timezone.now)
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+
+    @classmethod
+    def _create(cls, model_class, **fields):
+        token, fields["token_digest"] = new_token()
+        invitation = super()._create(model_class, **fields)
+        invitation.token = token
+        return invitation

@@ -47,6 +47,8 @@ class AuditEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
+    # A client answering from a measure link acts through its invitation, not as a user.
+    actor_invitation_id = models.UUIDField(null=True, blank=True)
     practice = models.ForeignKey(
         "accounts.Practice", null=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -12,6 +12,7 @@ class AuditEventSerializer(serializers.ModelSerializer):
             "id",
             "at",
             "actor",
+            "actor_invitation_id",
             "action",
             "object_type",
             "object_id",

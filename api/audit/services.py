@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 
 from api.audit.models import AuditEvent, AuditOutcome
+from api.redaction import redact_path
 from api.tenancy import within_practice
 
 
@@ -45,20 +46,24 @@ def audit_records(
     action: str,
     status_code: int,
     actor=None,
+    invitation=None,
     object_type: str = "",
     object_id=None,
     client_ids=(None,),
 ) -> list[AuditEvent]:
     """One event per client whose data the request served or changed (a list page of twenty
     clients is twenty events, so each client's trail is complete), or one with no client.
-    Ids are stored in their canonical form; one insert whatever the number."""
+    Ids are stored in their canonical form; one insert whatever the number. A client answering
+    from a measure link is no user: its `invitation` is the actor."""
     user = getattr(request, "user", None)
-    if actor is None and user is not None and user.is_authenticated:
+    if actor is None and invitation is None and user is not None and user.is_authenticated:
         actor = user
     object_id = _canonical_id(object_id)
+    holder = actor or invitation
     common = {
         "actor": actor,
-        "practice_id": actor.practice_id if actor is not None else None,
+        "actor_invitation_id": invitation.pk if invitation is not None else None,
+        "practice_id": holder.practice_id if holder is not None else None,
         "action": action,
         "object_type": object_type,
         "object_id": str(object_id) if object_id else "",
@@ -68,7 +73,7 @@ def audit_records(
         "user_agent": request.headers.get("User-Agent", "")[:255],
         "request_id": getattr(request, "request_id", "")[:64],
         "method": request.method[:8],
-        "path": request.path[:255],
+        "path": redact_path(request.path)[:255],
     }
     clients = list(dict.fromkeys(_canonical_id(client) for client in client_ids)) or [None]
     with within_practice(common["practice_id"]):

@@ -6,6 +6,18 @@ from api.encryption import EncryptedTextField
 from api.models import RecordModel
 from api.timezones import TIME_ZONE_HELP, default_time_zone
 
+# What a client at risk reads unless their practice has written its own (`crisis_text`). It
+# names services of several countries because Rootwise cannot know the practice's: every
+# practice should replace it with its own region's (docs/measures.md).
+DEFAULT_CRISIS_TEXT = (
+    "If you are thinking about harming yourself, or you are in danger now, please get help "
+    "straight away: call your local emergency number (911 in the US and Canada, 999 or 112 in "
+    "the UK, 112 in the European Union, 000 in Australia, 111 in New Zealand) or go to the "
+    "nearest emergency department. You can also talk to a crisis line at any hour: call or text "
+    "988 in the US and Canada; call Samaritans on 116 123 in the UK and Ireland; call Lifeline "
+    "on 13 11 14 in Australia. Please also tell your clinician how you are feeling."
+)
+
 
 class Practice(RecordModel):
     """The tenant: every record belongs to exactly one practice and nothing crosses."""
@@ -23,11 +35,49 @@ class Practice(RecordModel):
         ),
     )
 
+    measure_expiry_days = models.PositiveSmallIntegerField(
+        default=7,
+        help_text=(
+            "Days a client's measure link stays open, unless its schedule says otherwise (1 to 30)."
+        ),
+    )
+    risk_alert_escalation_hours = models.PositiveSmallIntegerField(
+        default=24,
+        help_text=(
+            "Hours after a risk alert from a client's own answers before, still not "
+            "acknowledged, it is sent again to the clinician and their supervisor (1 to 168)."
+        ),
+    )
+    crisis_text = models.TextField(
+        blank=True,
+        help_text=(
+            "What a client who reports thoughts of self-harm on a measure link reads at once, "
+            "in your region's words and numbers. Empty: Rootwise's default, which names "
+            "emergency services and crisis lines of several countries and should be localised."
+        ),
+    )
+
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(measure_expiry_days__gte=1, measure_expiry_days__lte=30),
+                name="practice_measure_expiry_1_to_30_days",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    risk_alert_escalation_hours__gte=1, risk_alert_escalation_hours__lte=168
+                ),
+                name="practice_risk_alert_escalation_1_to_168_hours",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def crisis_message(self) -> str:
+        return self.crisis_text or DEFAULT_CRISIS_TEXT
 
 
 class Role(models.TextChoices):

@@ -19,10 +19,37 @@ class PracticeSettingsSerializer(serializers.ModelSerializer):
     # A string, not an enum: the tz database holds some 600 names and changes with its releases.
     time_zone = serializers.CharField(max_length=64, help_text=TIME_ZONE_HELP)
 
+    crisis_text = serializers.CharField(
+        max_length=2000,
+        allow_blank=True,
+        required=False,
+        help_text=Practice._meta.get_field("crisis_text").help_text,
+    )
+    crisis_text_shown = serializers.CharField(
+        source="crisis_message",
+        read_only=True,
+        help_text="What clients read: `crisis_text`, or the default while it is empty.",
+    )
+
     class Meta:
         model = Practice
-        fields = ["id", "name", "time_zone", "mfa_required", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "name",
+            "time_zone",
+            "mfa_required",
+            "measure_expiry_days",
+            "risk_alert_escalation_hours",
+            "crisis_text",
+            "crisis_text_shown",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["id", "created_at", "updated_at"]
+        extra_kwargs = {
+            "measure_expiry_days": {"min_value": 1, "max_value": 30},
+            "risk_alert_escalation_hours": {"min_value": 1, "max_value": 168},
+        }
 
 
 class CallersPracticeView(generics.RetrieveUpdateAPIView):
@@ -46,8 +73,10 @@ class CallersPracticeView(generics.RetrieveUpdateAPIView):
 )
 class PracticeView(AuditedViewMixin, RecordMixin, CallersPracticeView):
     """Your practice: its name; its time zone, which decides every date Rootwise derives
-    from a moment (today; the day a session took place); and whether it requires two-factor
-    sign-in of all staff (`mfa_required`). Everyone in the practice reads it; only its admins
+    from a moment (today; the day a session took place); whether it requires two-factor
+    sign-in of all staff (`mfa_required`); and its defaults for measures between sessions: how
+    long links stay open, when an unacknowledged risk alert is sent again, and the crisis text
+    a client at risk reads (docs/measures.md). Everyone in the practice reads it; only its admins
     change it (403 otherwise). Every change is audited."""
 
     audit_object_type = "practice"

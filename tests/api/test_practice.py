@@ -38,7 +38,18 @@ def test_everyone_in_the_practice_reads_it(role, request, practice, as_user):
 
     assert response.status_code == 200, response.content
     body = response.json()
-    assert set(body) == {"id", "name", "time_zone", "mfa_required", "created_at", "updated_at"}
+    assert set(body) == {
+        "id",
+        "name",
+        "time_zone",
+        "mfa_required",
+        "measure_expiry_days",
+        "risk_alert_escalation_hours",
+        "crisis_text",
+        "crisis_text_shown",
+        "created_at",
+        "updated_at",
+    }
     assert (body["id"], body["name"], body["time_zone"]) == (str(practice.pk), practice.name, "UTC")
     assert response["ETag"]
     assert events_of(response) == []  # no client data: reads are not audited

@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 
 from api.auth.models import User
 from api.schema import EMAIL, NO_NUL_CHARACTERS, NOT_BLANK
+from demo.measures import DEMO_MEASURE_TOKEN
 from tests.api.test_schema import SNAPSHOT
 
 DEMO = "@demo.rootwise.test"
@@ -65,9 +66,12 @@ def first_id(client: APIClient, list_path: str) -> str:
 
 
 def concrete(client: APIClient, path: str) -> str:
-    """`path` with `{id}` (or `{code}`) replaced by a record the caller sees."""
+    """`path` with `{id}` (or `{code}`, or a measure link's `{token}`) replaced by a record the
+    caller sees."""
     if "{code}" in path:
         return path.replace("{code}", "phq9")
+    if "{token}" in path:
+        return path.replace("{token}", DEMO_MEASURE_TOKEN)
     if "{id}" not in path:
         return path
     return path.replace("{id}", first_id(client, path.split("{id}")[0]))

@@ -59,6 +59,7 @@ def test_admins_list_their_practices_events_newest_first(admin, trail, as_user):
         "id": str(first.pk),
         "at": "2025-03-10T12:00:00Z",
         "actor": str(first.actor_id),
+        "actor_invitation_id": None,
         "action": "read",
         "object_type": "client",
         "object_id": str(trail["other_client"].pk),

@@ -6,6 +6,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from api.audit.models import AuditEvent
+from tests.factories import MeasureInvitationFactory, MeasureScheduleFactory
 from tests.hardening.conftest import as_caller
 from tests.helpers import assert_problem
 
@@ -55,7 +56,10 @@ def records(
 ):
     """(the record, who may act on it) by the route's first segment."""
     clinician = client_record.primary_clinician
+    measure = {"client": client_record, "practice": client_record.practice}
     return {
+        "measure-schedules": (MeasureScheduleFactory(**measure), clinician),
+        "measure-invitations": (MeasureInvitationFactory(**measure), clinician),
         "clients": (client_record, clinician),
         "sessions": (session_record, clinician),
         "homework": (homework_record, clinician),

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from api.tenancy import all_practices
 from demo.clinical import load_clinical
+from demo.measures import DEMO_MEASURE_TOKEN, load_measures
 from demo.staff import MFA_SECRETS, PASSWORD, STAFF, load_staff
 
 
@@ -20,10 +21,14 @@ class Command(BaseCommand):
         if not settings.DEBUG and not options["even_without_debug"]:
             raise CommandError("Refusing to load demo data with DEBUG off.")
         with all_practices():
-            load_clinical(load_staff())
+            staff = load_staff()
+            load_clinical(staff)
+            load_measures(next(iter(staff.values())).practice_id)
         self.stdout.write(f"Demo logins (password for all: {PASSWORD}):")
         for email, full_name, role, _ in STAFF:
             mfa = (
                 f"  (two-factor; TOTP secret {MFA_SECRETS[email]})" if email in MFA_SECRETS else ""
             )
             self.stdout.write(f"  {role:<11} {email:<32} {full_name}{mfa}")
+        link = f"{settings.ROOTWISE_PUBLIC_URL}/m/{DEMO_MEASURE_TOKEN}/"
+        self.stdout.write(f"A client's measure link, to try the client's page: {link}")

@@ -1,0 +1,159 @@
+"""The measure link's flow as JSON, for practices that build their own page for clients
+(`client-portal` in the schema). The token in the path is the only credential."""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.audit.models import AuditAction
+from api.audit.services import audit_record
+from api.schema import problem
+from api.tenancy import practice_scope
+from assessments.instruments import INSTRUMENTS
+from assessments.instruments.serializers import InstrumentSerializer
+from assessments.measures import portal
+from assessments.measures.throttles import LINK_THROTTLES
+from assessments.measures.tokens import TOKEN_PATTERN
+from assessments.serializers import MOST_ITEMS
+
+LINK_CLOSED = (
+    "This link is not open: it may have been used, have expired or been withdrawn. Please "
+    "contact your clinician for a new one."
+)
+TOKEN = OpenApiParameter(
+    "token",
+    str,
+    OpenApiParameter.PATH,
+    pattern=f"^{TOKEN_PATTERN}$",
+    description="The token from the link the client was sent.",
+)
+
+
+class QuestionnaireSerializer(serializers.Serializer):
+    """What the client is asked: each instrument with its instructions, items and options."""
+
+    practice_name = serializers.CharField(source="practice.name")
+    expires_at = serializers.DateTimeField()
+    instruments = serializers.SerializerMethodField()
+
+    @extend_schema_field(InstrumentSerializer(many=True))
+    def get_instruments(self, invitation) -> list:
+        chosen = [INSTRUMENTS[code] for code in invitation.instruments]
+        return InstrumentSerializer(chosen, many=True).data
+
+
+class AnswersSerializer(serializers.Serializer):
+    answers = serializers.DictField(
+        child=serializers.ListField(child=serializers.IntegerField(), max_length=MOST_ITEMS),
+        help_text="For each instrument of the questionnaire, by its code, one answer (an "
+        "option's value) per item, in item order.",
+    )
+
+    def validate_answers(self, answers: dict) -> dict:
+        if len(answers) > len(INSTRUMENTS):
+            raise serializers.ValidationError("Answer only the questionnaire's instruments.")
+        return answers
+
+
+class SubmittedSerializer(serializers.Serializer):
+    completed_at = serializers.DateTimeField(source="invitation.completed_at")
+    crisis_text = serializers.SerializerMethodField(
+        help_text="When an answer says the client may be at risk: what they should read at "
+        "once, the practice's own words. Null otherwise. Show it prominently."
+    )
+
+    def get_crisis_text(self, submission) -> str | None:
+        return submission.invitation.practice.crisis_message if submission.at_risk else None
+
+
+class LinkView(APIView):
+    """No sign-in: the token is the credential, rate-limited per address and per token. A
+    link unknown, used, expired or revoked is one and the same 404."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = LINK_THROTTLES
+    audit_action = AuditAction.READ
+
+    def audit(self, invitation, status_code: int) -> None:
+        audit_record(
+            request=self.request,
+            action=self.audit_action,
+            status_code=status_code,
+            invitation=invitation,
+            object_type="measure_invitation",
+            object_id=invitation.pk if invitation else None,
+            client_id=invitation.client_id if invitation else None,
+        )
+
+    def closed(self, invitation=None):
+        with practice_scope(invitation.practice_id if invitation else None):
+            self.audit(invitation, status.HTTP_404_NOT_FOUND)
+        return NotFound(LINK_CLOSED)
+
+
+class QuestionnaireView(LinkView):
+    """What the client of a measure link is asked to complete, for a page of the practice's
+    own. Opening it is recorded (and audited, the invitation as the actor)."""
+
+    @extend_schema(
+        tags=["client-portal"],
+        operation_id="client_portal_questionnaire_retrieve",
+        summary="Read the questionnaire of a measure link",
+        parameters=[TOKEN],
+        responses={200: QuestionnaireSerializer, **problem(404, LINK_CLOSED), **problem(429)},
+    )
+    def get(self, request, token):
+        try:
+            invitation = portal.find_invitation(token)
+        except portal.LinkClosed:
+            raise self.closed() from None
+        with practice_scope(invitation.practice_id):
+            try:
+                portal.open_link(invitation)
+            except portal.LinkClosed:
+                invitation = None
+            else:
+                self.audit(invitation, status.HTTP_200_OK)
+                return Response(QuestionnaireSerializer(invitation).data)
+        raise self.closed(invitation)
+
+
+class AnswersView(LinkView):
+    """Submit the client's answers: scored, stored as their own (`client_self_report`), and
+    the link closed. Sent twice (a double tap, a retry), the same answers get the same answer
+    back and are stored once. If an answer says the client may be at risk, the response
+    carries the practice's crisis text, and the clinicians are alerted by email."""
+
+    audit_action = AuditAction.CREATE
+
+    @extend_schema(
+        tags=["client-portal"],
+        operation_id="client_portal_answers_create",
+        summary="Submit the answers of a measure link",
+        parameters=[TOKEN],
+        request=AnswersSerializer,
+        responses={
+            201: SubmittedSerializer,
+            **problem(400),
+            **problem(404, LINK_CLOSED),
+            **problem(429),
+        },
+    )
+    def post(self, request, token):
+        try:
+            invitation = portal.find_invitation(token)
+        except portal.LinkClosed:
+            raise self.closed() from None
+        serializer = AnswersSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            with practice_scope(invitation.practice_id):
+                submission = portal.submit(invitation.pk, serializer.validated_data["answers"])
+                self.audit(submission.invitation, status.HTTP_201_CREATED)
+        except portal.LinkClosed:
+            raise self.closed(invitation) from None
+        return Response(SubmittedSerializer(submission).data, status=status.HTTP_201_CREATED)

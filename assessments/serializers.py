@@ -6,7 +6,7 @@ from api.strict_input import BoundedListField
 from api.timezones import practice_today
 from assessments.instruments import INSTRUMENT_CHOICES, INSTRUMENTS
 from assessments.instruments.base import Direction
-from assessments.models import Assessment, RiskFlag
+from assessments.models import Assessment, AssessmentSource, RiskFlag
 from clients.access import clinical_clients
 from clients.models import Client
 from sessions.models import Session
@@ -108,6 +108,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "subscores",
             "flags",
             "recorded_by",
+            "invitation",
             "voided_at",
             "voided_by",
             "void_reason",
@@ -118,6 +119,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "id",
             "total_score",
             "recorded_by",
+            "invitation",
             "voided_at",
             "voided_by",
             "void_reason",
@@ -127,8 +129,30 @@ class AssessmentSerializer(serializers.ModelSerializer):
         extra_kwargs = {
             "administered_on": {
                 "help_text": "The day it was taken: not after today (the practice's local date)."
-            }
+            },
+            "source": {
+                "help_text": "Who gave the answers: `clinician` (administered by the clinician), "
+                "`self_report` (the client, with the clinician), or `client_self_report` (the "
+                "client alone, from a measure link: set by Rootwise, never sent)."
+            },
+            "recorded_by": {
+                "help_text": "Who recorded it; null for a client's own answers from a measure "
+                "link (`invitation`)."
+            },
+            "invitation": {
+                "help_text": "The measure invitation whose link the client answered; null "
+                "otherwise."
+            },
         }
+
+    def validate_source(self, value):
+        if value == AssessmentSource.CLIENT_SELF_REPORT:
+            message = (
+                "Only a client answering from a measure link records client_self_report; "
+                "record what the client completed with you as self_report."
+            )
+            raise serializers.ValidationError(message)
+        return value
 
     def validate_administered_on(self, value):
         if value > practice_today(self.context["request"].user.practice):

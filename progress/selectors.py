@@ -1,6 +1,6 @@
 """A client's progress: outcomes per instrument and paired (PHQ-9 with GAD-7), roots over time,
-homework, sessions and open risk flags. A fixed number of queries however much history the
-client has. The outcome rules live in `assessments.outcomes`.
+homework, sessions, open risk flags and measures completed between sessions. A fixed number of
+queries however much history the client has. The outcome rules live in `assessments.outcomes`.
 """
 
 from django.db.models import Count, Max, Min, Q
@@ -9,6 +9,8 @@ from django.db.models.functions import Now
 from api.timezones import local_date
 from api.vocabulary import Root
 from assessments.instruments import INSTRUMENTS
+from assessments.measures.models import MeasureInvitation
+from assessments.measures.selectors import completion
 from assessments.models import Assessment, RiskFlag
 from assessments.outcomes import instrument_outcomes, paired_outcome
 from clients.models import Client
@@ -92,4 +94,5 @@ def client_progress(client: Client) -> dict:
         "homework": homework_adherence(client),
         "sessions": session_counts(client),
         "risk_flags": open_risk_flags(client),
+        "measures": completion(MeasureInvitation.objects.filter(client=client)),
     }

@@ -142,6 +142,18 @@ class SessionCountsSerializer(serializers.Serializer):
     last = serializers.DateField(allow_null=True, help_text="Date of the last completed one.")
 
 
+class MeasureCompletionSerializer(serializers.Serializer):
+    sent = serializers.IntegerField(help_text="Measure invitations sent to the client.")
+    completed = serializers.IntegerField(help_text="Those the client answered.")
+    expired = serializers.IntegerField(help_text="Those that expired unanswered.")
+
+
+class ClinicianMeasureCompletionSerializer(MeasureCompletionSerializer):
+    clinician = serializers.UUIDField(
+        source="client__primary_clinician", help_text="The clients' primary clinician."
+    )
+
+
 class ProgressSerializer(serializers.Serializer):
     """A client's progress across assessments, roots, homework and sessions."""
 
@@ -163,3 +175,6 @@ class ProgressSerializer(serializers.Serializer):
     homework = HomeworkAdherenceSerializer()
     sessions = SessionCountsSerializer()
     risk_flags = RiskFlagSerializer(many=True, help_text="Open risk flags.")
+    measures = MeasureCompletionSerializer(
+        help_text="How the client keeps up with measures sent between sessions."
+    )

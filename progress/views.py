@@ -4,9 +4,11 @@ from rest_framework.views import APIView
 
 from api.atomic import AtomicRequestMixin
 from api.audit.mixins import AuditedViewMixin
-from clients.access import clinical_client_or_404
+from assessments.measures.models import MeasureInvitation
+from assessments.measures.selectors import completion_by_clinician
+from clients.access import clinical_access, clinical_client_or_404
 from progress.selectors import client_progress
-from progress.serializers import ProgressSerializer
+from progress.serializers import ClinicianMeasureCompletionSerializer, ProgressSerializer
 
 
 @extend_schema_view(
@@ -29,3 +31,26 @@ class ClientProgressView(AuditedViewMixin, AtomicRequestMixin, APIView):
     def get(self, request, pk):
         client = clinical_client_or_404(request.user, pk)
         return Response(ProgressSerializer(client_progress(client)).data)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="Read how clients keep up with measures, per clinician",
+        tags=["reports"],
+        operation_id="reports_measure_completion",
+        responses=ClinicianMeasureCompletionSerializer(many=True),
+    )
+)
+class MeasureCompletionView(AuditedViewMixin, AtomicRequestMixin, APIView):
+    """For each primary clinician of the clients whose clinical records you may see: measure
+    invitations sent, completed and expired. Counts only, no client's data; one row per
+    clinician with any invitation. Admins get an empty list."""
+
+    name = "Measure completion"
+    audit_object_type = "measure_completion"
+    pagination_class = None
+
+    def get(self, request):
+        invitations = MeasureInvitation.objects.filter(clinical_access(request.user))
+        rows = completion_by_clinician(invitations)
+        return Response(ClinicianMeasureCompletionSerializer(rows, many=True).data)

@@ -17,7 +17,7 @@ from tests.assessments.conftest import (
     progress_url,
     responses_scoring,
 )
-from tests.factories import HomeworkFactory, SessionFactory
+from tests.factories import HomeworkFactory, MeasureInvitationFactory, SessionFactory
 
 d = datetime.date
 
@@ -202,8 +202,12 @@ def test_progress_runs_a_fixed_number_of_queries(
             instructions="",
             target_roots=[],
         )
+    for status in ("sent", "completed", "expired")[: 1 + administrations // 15]:
+        MeasureInvitationFactory(
+            client=client_record, practice=client_record.practice, status=status
+        )
     api = as_user(clinician)
-    with django_assert_num_queries(7):  # six reads and the audit event
+    with django_assert_num_queries(8):  # seven reads and the audit event
         response = api.get(progress_url(client_record))
     assert response.status_code == 200
     body = response.json()

@@ -260,6 +260,19 @@ def _instrument_block(outcome: dict, data: ReportData) -> list:
     ]
 
 
+def _measure_completion(data: ReportData) -> list:
+    """How the client kept up with measures sent between sessions, if any were."""
+    measures = data.progress["measures"]
+    if not measures["sent"]:
+        return []
+    return [
+        _p(
+            f"Measures sent to complete between sessions: {measures['sent']} sent, "
+            f"{measures['completed']} completed, {measures['expired']} expired unanswered."
+        )
+    ]
+
+
 def _instruments(data: ReportData) -> list:
     heading = _p("Standardized measures", "h2")
     if not data.progress["instruments"]:
@@ -271,7 +284,7 @@ def _instruments(data: ReportData) -> list:
     blocks = [_instrument_block(outcome, data) for outcome in data.progress["instruments"]]
     # Each chart with its outcome and table on one page (a table longer than a page still
     # splits), and the section's heading with the first of them.
-    blocks[0] = [heading, introduction, *blocks[0]]
+    blocks[0] = [heading, introduction, *_measure_completion(data), *blocks[0]]
     return [KeepTogether(block) for block in blocks]
 
 

@@ -4,6 +4,7 @@ endpoint, per clinician in a report; and only a measure link records a client's 
 import pytest
 
 from tests.factories import ClientFactory, MeasureInvitationFactory
+from tests.reports.conftest import report_url, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +92,15 @@ def test_clinicians_cannot_record_answers_as_the_clients_own(client_record, clin
     assert response.status_code == 400
     assert [error["field"] for error in response.json()["errors"]] == ["source"]
     assert not client_record.assessments.exists()
+
+
+def test_the_pdf_report_says_how_the_client_kept_up_with_measures(history, clinician, as_user):
+    api = as_user(clinician)
+    before = text_of(api.get(report_url(history.client, format="pdf")))
+    invitations(history.client, sent=1, completed=3, expired=1)
+    after = text_of(api.get(report_url(history.client, format="pdf")))
+
+    assert "Measures sent" not in before
+    assert (
+        "Measures sent to complete between sessions: 5 sent, 3 completed, 1 expired unanswered."
+    ) in after

@@ -6,7 +6,7 @@ import logging
 import re
 
 # The page a measure link opens, and the same flow's JSON endpoints (assessments/measures).
-_SECRET_SEGMENT = re.compile(r"(/m/|/client-portal/invitations/)[^/?#\s\"]+")
+_SECRET_SEGMENT = re.compile(r"(/m/|/client-portal/invitations/)[^/?#]+")
 REDACTED = "[token]"
 
 

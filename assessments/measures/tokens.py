@@ -19,7 +19,7 @@ def new_token() -> tuple[str, str]:
 
 
 def digest(token: str) -> str:
-    return hashlib.sha256(token.encode("ascii")).hexdigest()
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def is_token_shaped(text: str) -> bool:

@@ -201,10 +201,22 @@ class RiskFlagSerializer(serializers.ModelSerializer):
             "acknowledged_at",
             "acknowledged_by",
             "acknowledgement_note",
+            "alert_sent_at",
+            "alert_escalated_at",
             "created_at",
             "updated_at",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "alert_sent_at": {
+                "help_text": "When the client's clinicians were emailed about this flag (flags "
+                "from a client's own answers on a measure link); null if never."
+            },
+            "alert_escalated_at": {
+                "help_text": "When the alert was sent again, to the supervisor too, because no "
+                "one had acknowledged the flag in the practice's time; null if never."
+            },
+        }
 
     def get_assessment_voided(self, flag: RiskFlag) -> bool:
         return flag.assessment.voided_at is not None

@@ -345,6 +345,7 @@ SPECTACULAR_SETTINGS = {
         "HomeworkStatusEnum": "sessions.homework.models.HomeworkStatus",
         "InstrumentCodeEnum": "assessments.instruments.INSTRUMENT_CHOICES",
         "AssessmentSourceEnum": "assessments.models.AssessmentSource",
+        "RecordableAssessmentSourceEnum": "assessments.models.RECORDABLE_SOURCES",
         "SeverityEnum": "assessments.serializers.SEVERITY_CHOICES",
         "RiskFlagKindEnum": "assessments.serializers.FLAG_CHOICES",
         "DirectionEnum": "assessments.serializers.DIRECTION_CHOICES",

@@ -12,6 +12,14 @@ class AssessmentSource(models.TextChoices):
     CLIENT_SELF_REPORT = "client_self_report", "Self-report from an invitation's link"
 
 
+# The sources a member of staff may record; `client_self_report` is Rootwise's to set.
+RECORDABLE_SOURCES = [
+    (value, label)
+    for value, label in AssessmentSource.choices
+    if value != AssessmentSource.CLIENT_SELF_REPORT
+]
+
+
 class Assessment(RecordModel, PracticeRow):
     """One administration of an instrument, scored by the server on creation.
 

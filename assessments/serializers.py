@@ -1,3 +1,5 @@
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import build_choice_field
 from rest_framework import serializers
 
 from api.exceptions import CONFLICT, FUTURE
@@ -6,7 +8,7 @@ from api.strict_input import BoundedListField
 from api.timezones import practice_today
 from assessments.instruments import INSTRUMENT_CHOICES, INSTRUMENTS
 from assessments.instruments.base import Direction
-from assessments.models import Assessment, AssessmentSource, RiskFlag
+from assessments.models import RECORDABLE_SOURCES, Assessment, AssessmentSource, RiskFlag
 from clients.access import clinical_clients
 from clients.models import Client
 from sessions.models import Session
@@ -59,12 +61,38 @@ class AnswersField(BoundedListField):
             raise serializers.ValidationError(numbered(error.detail)) from error
 
 
+class AssessmentSourceField(serializers.ChoiceField):
+    """Who gave the answers. Read, any source; written, only those staff record
+    (`RECORDABLE_SOURCES`): a client's own answers from a measure link are Rootwise's to
+    record."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=RECORDABLE_SOURCES, **kwargs)
+
+    def to_representation(self, value):
+        return value
+
+
+class AssessmentSourceFieldSchema(OpenApiSerializerFieldExtension):
+    target_class = AssessmentSourceField
+
+    def map_serializer_field(self, auto_schema, direction):
+        choices = RECORDABLE_SOURCES if direction == "request" else AssessmentSource.choices
+        return build_choice_field(serializers.ChoiceField(choices=choices))
+
+
 class AssessmentSerializer(serializers.ModelSerializer):
     """An administration of an instrument. The server computes the scores."""
 
     client = ScopedRelatedField(Client, scope=clinical_clients)
     session = ScopedRelatedField(Session, scope=clinical_sessions, required=False, allow_null=True)
     instrument = serializers.ChoiceField(choices=INSTRUMENT_CHOICES)
+    source = AssessmentSourceField(
+        default=AssessmentSource.CLINICIAN,
+        help_text="Who gave the answers: `clinician` (administered by the clinician), "
+        "`self_report` (the client, with the clinician), or, never sent, `client_self_report` "
+        "(the client alone, from a measure link).",
+    )
     responses = AnswersField(
         child=serializers.IntegerField(),
         max_length=MOST_ITEMS,
@@ -130,11 +158,6 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "administered_on": {
                 "help_text": "The day it was taken: not after today (the practice's local date)."
             },
-            "source": {
-                "help_text": "Who gave the answers: `clinician` (administered by the clinician), "
-                "`self_report` (the client, with the clinician), or `client_self_report` (the "
-                "client alone, from a measure link: set by Rootwise, never sent)."
-            },
             "recorded_by": {
                 "help_text": "Who recorded it; null for a client's own answers from a measure "
                 "link (`invitation`)."
@@ -144,15 +167,6 @@ class AssessmentSerializer(serializers.ModelSerializer):
                 "otherwise."
             },
         }
-
-    def validate_source(self, value):
-        if value == AssessmentSource.CLIENT_SELF_REPORT:
-            message = (
-                "Only a client answering from a measure link records client_self_report; "
-                "record what the client completed with you as self_report."
-            )
-            raise serializers.ValidationError(message)
-        return value
 
     def validate_administered_on(self, value):
         if value > practice_today(self.context["request"].user.practice):

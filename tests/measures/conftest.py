@@ -2,11 +2,13 @@
 text, request bodies for each kind of schedule, the outboxes, and ticks run as the scheduler
 runs them (tasks in-process, sent on commit)."""
 
+import contextlib
 from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.utils import timezone
+from freezegun import freeze_time
 
 from api.celery import app
 from assessments.measures import sms, tasks
@@ -95,19 +97,11 @@ def tick(django_capture_on_commit_callbacks):
     the tasks it sends run once its transaction commits; returns the tick's counts."""
 
     def run(now=None):
-        with django_capture_on_commit_callbacks(execute=True):
-            if now is None:
-                return tasks.tick.delay().get()
-            with _frozen(now):
+        with freeze_time(now) if now else contextlib.nullcontext():
+            with django_capture_on_commit_callbacks(execute=True):
                 return tasks.tick.delay().get()
 
     return run
-
-
-def _frozen(now):
-    from freezegun import freeze_time
-
-    return freeze_time(now)
 
 
 @pytest.fixture

@@ -97,9 +97,10 @@ def tick(django_capture_on_commit_callbacks):
     the tasks it sends run once its transaction commits; returns the tick's counts."""
 
     def run(now=None):
-        with freeze_time(now) if now else contextlib.nullcontext():
-            with django_capture_on_commit_callbacks(execute=True):
-                return tasks.tick.delay().get()
+        clock = freeze_time(now) if now else contextlib.nullcontext()
+        # The clock outermost: the tasks sent on commit run at the tick's moment too.
+        with clock, django_capture_on_commit_callbacks(execute=True):
+            return tasks.tick.delay().get()
 
     return run
 

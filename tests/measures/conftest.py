@@ -6,6 +6,10 @@ import contextlib
 from datetime import timedelta
 
 import pytest
+
+# Imported before any test freezes the clock: the throttles keep `time.time` as a class
+# attribute, which a module first imported under freezegun would hold as its fake, for good.
+import rest_framework.throttling  # noqa: F401
 from django.core import mail
 from django.utils import timezone
 from freezegun import freeze_time
@@ -109,3 +113,15 @@ def tick(django_capture_on_commit_callbacks):
 def outbox():
     """The emails sent so far (Django's locmem outbox)."""
     return mail.outbox
+
+
+@pytest.fixture
+def submit(api_client, django_capture_on_commit_callbacks):
+    """`submit(token, answers)`: POST a client's answers from a link, the tasks it sends (risk
+    alerts) run once it commits; returns the response."""
+
+    def post(token: str, answers: dict, **extra):
+        with django_capture_on_commit_callbacks(execute=True):
+            return api_client.post(answers_url(token), {"answers": answers}, format="json", **extra)
+
+    return post

@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 from freezegun import freeze_time
 
+from api.audit.models import AuditEvent
 from api.auth.models import DEFAULT_CRISIS_TEXT, Practice
 from assessments.instruments import INSTRUMENTS
 from assessments.measures.models import MeasureInvitation
@@ -177,6 +178,8 @@ def test_the_same_answers_again_get_the_same_answer_stored_once(invitation, subm
     assert again.json()["crisis_text"] == DEFAULT_CRISIS_TEXT
     assert Assessment.objects.count() == 2  # one per instrument, once
     assert RiskFlag.objects.count() == 1
+    trail = AuditEvent.objects.order_by("at", "id").values_list("action", "actor_invitation_id")
+    assert list(trail) == [("create", invitation.pk), ("replay", invitation.pk)]
 
 
 def test_other_answers_after_use_are_404(invitation, submit):

@@ -244,3 +244,22 @@ def test_a_clinicians_client_self_report_is_a_400_naming_source(
     response = as_user(clinician).post(ASSESSMENTS, self_report(measured_client), format="json")
 
     assert_problem(response, 400, "source")
+
+
+@pytest.mark.parametrize(
+    "path_token",
+    ["%C3%A9t%C3%A9", "%C3%A9" * 43, "%ED%A0%80", "a" * 500, "%00"],
+    ids=["accents", "accents-token-long", "invalid-utf-8", "long", "nul"],
+)
+def test_a_path_that_is_no_token_is_the_same_404(path_token, api_client):
+    unknown = api_client.get(questionnaire_url(new_token()[0]))
+
+    for response in (
+        api_client.get(f"/api/v1/client-portal/invitations/{path_token}/"),
+        api_client.post(
+            f"/api/v1/client-portal/invitations/{path_token}/answers/",
+            {"answers": ANSWERS},
+            format="json",
+        ),
+    ):
+        assert assert_problem(response, 404) == unknown.json()

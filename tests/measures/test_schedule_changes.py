@@ -171,3 +171,38 @@ def test_the_list_reads_in_a_fixed_number_of_queries(
 
 # Pinned: the page's rows, and the audit events' one insert.
 LIST_QUERIES = 2
+
+
+@pytest.mark.parametrize(
+    ("changes", "next_date"),
+    [
+        ([{"reminder_after_days": 2}], "2026-03-09T09:00:00Z"),
+        ([{"status": "paused"}, {"status": "active"}], "2026-03-09T09:00:00Z"),
+        ([{"interval_unit": "days"}], "2026-03-03T09:00:00Z"),
+    ],
+    ids=["a reminder added", "paused and resumed", "made daily"],
+)
+def test_a_change_on_a_day_already_sent_does_not_send_it_again(
+    changes, next_date, weekly, clinician, as_user, tick, outbox
+):
+    tick(now="2026-03-02T09:00:30Z")
+    api = as_user(clinician)
+
+    with freeze_time("2026-03-02T10:00:00Z"):
+        for change in changes:
+            response = patch(api, weekly, change)
+            assert response.status_code == 200, response.content
+
+    assert response.json()["next_due_at"] == next_date
+    assert tick(now="2026-03-02T10:01:00Z")["sent"] == 0
+    assert len(outbox) == 1
+
+
+def test_a_change_the_day_after_a_send_keeps_that_days_date(weekly, clinician, as_user, tick):
+    MeasureSchedule.objects.filter(pk=weekly.pk).update(interval_unit="days")
+    tick(now="2026-03-02T09:00:30Z")
+
+    with freeze_time("2026-03-03T07:00:00Z"):
+        response = patch(as_user(clinician), weekly, {"reminder_after_days": 1})
+
+    assert response.json()["next_due_at"] == "2026-03-03T09:00:00Z"

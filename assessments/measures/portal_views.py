@@ -3,7 +3,7 @@
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -150,7 +150,11 @@ class AnswersView(LinkView):
         except portal.LinkClosed:
             raise self.closed() from None
         serializer = AnswersSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        if not serializer.is_valid():
+            if not portal.is_open(invitation):
+                # A dead link's 404 whatever the body: a 400 would tell it ever existed.
+                raise self.closed(invitation)
+            raise ValidationError(serializer.errors)
         try:
             with practice_scope(invitation.practice_id):
                 submission = portal.submit(invitation.pk, serializer.validated_data["answers"])

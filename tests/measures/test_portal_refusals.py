@@ -263,3 +263,15 @@ def test_a_path_that_is_no_token_is_the_same_404(path_token, api_client):
         ),
     ):
         assert assert_problem(response, 404) == unknown.json()
+
+
+@pytest.mark.parametrize("body", [{}, {"answers": "all fine"}, {"answers": {"phq9": "x"}}])
+def test_a_closed_link_with_a_wrong_body_is_the_same_404(body, closed_links, api_client):
+    """A wrong body would otherwise tell a dead link that existed (a 400) from one that never
+    did (a 404)."""
+    unknown = api_client.post(answers_url(closed_links["unknown"]), body, format="json")
+
+    for name, token in closed_links.items():
+        response = api_client.post(answers_url(token), body, format="json")
+
+        assert assert_problem(response, 404) == unknown.json(), name

@@ -8,10 +8,11 @@ from datetime import date, datetime
 import pytest
 
 from api.auth.models import Practice
+from assessments.measures import sms
 from assessments.measures.models import MeasureInvitation, MeasureSchedule
 from sessions.models import Session
 from tests.factories import MeasureScheduleFactory, SessionFactory
-from tests.measures.conftest import CLIENT_EMAIL, link_token
+from tests.measures.conftest import CLIENT_EMAIL, CLIENT_PHONE, link_token
 
 pytestmark = pytest.mark.django_db
 
@@ -142,7 +143,10 @@ def test_the_schedules_expiry_and_channel_are_the_invitations(weekly, tick, outb
     invitation = MeasureInvitation.objects.get()
     assert invitation.expires_at == at("2026-03-04T09:00:30Z")
     assert invitation.channel == "sms"
-    assert outbox == []  # a text message instead
+    assert outbox == []
+    ((to, body),) = sms.outbox
+    assert to == CLIENT_PHONE
+    assert link_token(body)
 
 
 @pytest.mark.parametrize("status", ["paused", "stopped"])

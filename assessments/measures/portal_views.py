@@ -3,7 +3,7 @@
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -78,10 +78,10 @@ class LinkView(APIView):
     throttle_classes = LINK_THROTTLES
     audit_action = AuditAction.READ
 
-    def audit(self, invitation, status_code: int) -> None:
+    def audit(self, invitation, status_code: int, *, action: str | None = None) -> None:
         audit_record(
             request=self.request,
-            action=self.audit_action,
+            action=action or self.audit_action,
             status_code=status_code,
             invitation=invitation,
             object_type="measure_invitation",
@@ -115,10 +115,11 @@ class QuestionnaireView(LinkView):
             try:
                 portal.open_link(invitation)
             except portal.LinkClosed:
-                invitation = None
+                pass
             else:
                 self.audit(invitation, status.HTTP_200_OK)
                 return Response(QuestionnaireSerializer(invitation).data)
+        # Refused as any dead link is, but the trail names the invitation, as a submit's does.
         raise self.closed(invitation)
 
 
@@ -149,11 +150,17 @@ class AnswersView(LinkView):
         except portal.LinkClosed:
             raise self.closed() from None
         serializer = AnswersSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        if not serializer.is_valid():
+            if not portal.is_open(invitation):
+                # A dead link's 404 whatever the body: a 400 would tell it ever existed.
+                raise self.closed(invitation)
+            raise ValidationError(serializer.errors)
         try:
             with practice_scope(invitation.practice_id):
                 submission = portal.submit(invitation.pk, serializer.validated_data["answers"])
-                self.audit(submission.invitation, status.HTTP_201_CREATED)
+                # Answers sent again store nothing: the trail says so.
+                action = AuditAction.REPLAY if submission.replayed else None
+                self.audit(submission.invitation, status.HTTP_201_CREATED, action=action)
         except portal.LinkClosed:
             raise self.closed(invitation) from None
         return Response(SubmittedSerializer(submission).data, status=status.HTTP_201_CREATED)

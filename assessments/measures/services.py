@@ -1,7 +1,8 @@
 """Clinicians' writes to measures: schedules and invitations sent now. Each enforces the rules
 in its docstring; who may see which is `clients.access`'s, as for every clinical record."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
@@ -35,8 +36,19 @@ def _refuse_unreachable(client: Client, channel: str) -> None:
 
 
 def _schedule_next(schedule: MeasureSchedule, now) -> None:
+    """The schedule's next date from today on, or from tomorrow if it already sent today: a
+    change made after a day's invitation went out does not send that day's again."""
     practice = schedule.client.practice
-    schedule.next_due_at = next_due_at(schedule, practice, earliest=practice_today(practice, now))
+    today = practice_today(practice, now)
+    start_of_today = datetime.combine(today, time.min, tzinfo=ZoneInfo(practice.time_zone))
+    sent_today = (
+        schedule.pk is not None
+        and schedule.invitations.filter(
+            session__isnull=True, created_at__gte=start_of_today
+        ).exists()
+    )
+    earliest = today + timedelta(days=1) if sent_today else today
+    schedule.next_due_at = next_due_at(schedule, practice, earliest=earliest)
 
 
 @transaction.atomic

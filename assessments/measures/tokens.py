@@ -19,7 +19,9 @@ def new_token() -> tuple[str, str]:
 
 
 def digest(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+    """The digest of a token, or of whatever text a path held in its place (a throttle counts
+    by it): any text has one, the same as ever for a token's ASCII."""
+    return hashlib.sha256(token.encode("utf-8", "backslashreplace")).hexdigest()
 
 
 def is_token_shaped(text: str) -> bool:

@@ -8,6 +8,7 @@ The pages hold no script, load nothing from elsewhere and work in any browser: t
 style is inline, allowed by its hash in the Content-Security-Policy."""
 
 import base64
+import functools
 import hashlib
 import math
 from pathlib import Path
@@ -50,6 +51,7 @@ PAGE_HEADERS = {
 
 
 def _with_page_headers(view):
+    @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         for header, value in PAGE_HEADERS.items():
@@ -67,9 +69,10 @@ def _page(request, template: str, context: dict, status_code: int):
 
 # No CSRF token: the page is no cookie-authenticated surface. Its only credential is the token
 # in its address, which a forging site cannot know, and the page sets no cookie a forged form
-# could ride on; a CSRF cookie would be a cookie for nothing.
-@_with_page_headers
+# could ride on; a CSRF cookie would be a cookie for nothing. (Nor could the origin be checked:
+# with no referrer sent, a browser posts the form with `Origin: null`.)
 @csrf_exempt
+@_with_page_headers
 @require_http_methods(["GET", "POST"])
 def measure_link_page(request, token: str):
     wait = link_wait(request, SimpleNamespace(kwargs={"token": token}))

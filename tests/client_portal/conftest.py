@@ -1,5 +1,6 @@
 import base64
 import hashlib
+import os
 import re
 
 import pytest
@@ -57,3 +58,64 @@ def invitation(client_record):
     client_record.email = "client@example.test"
     client_record.save(update_fields=["email"])
     return MeasureInvitationFactory(client=client_record)
+
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's package (`make test` installs it)
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Headless Chromium, one per test module. While Playwright's synchronous API is started,
+    its event loop counts as running in this thread, and Django refuses database access from
+    a thread with a running loop: the module's own database calls are all synchronous, so the
+    guard is lifted for the module, and set back once Playwright has stopped."""
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.skip(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package")
+    from playwright.sync_api import sync_playwright
+
+    patch = pytest.MonkeyPatch()
+    patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    playwright = sync_playwright().start()
+    try:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+    finally:
+        playwright.stop()
+        patch.undo()
+
+
+@pytest.fixture
+def open_page(chromium):
+    """`open_page(url, width=…)`: a fresh context's page at `url`; it fails the test if the
+    browser reports a Content-Security-Policy violation (a style that did not apply)."""
+    contexts = []
+    refused = []
+
+    def open_at(url: str, *, width: int = 1280, height: int = 800):
+        context = chromium.new_context(viewport={"width": width, "height": height})
+        context.set_default_timeout(5000)
+        contexts.append(context)
+        page = context.new_page()
+        page.on(
+            "console",
+            lambda message: (
+                refused.append(message.text) if "Content Security Policy" in message.text else None
+            ),
+        )
+        page.goto(url)
+        return page
+
+    yield open_at
+    for context in contexts:
+        context.close()
+    assert not refused, refused

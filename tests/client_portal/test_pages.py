@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.test import Client
 from django.utils import timezone
 from django.utils.html import escape
 
@@ -149,6 +150,18 @@ def test_answers_are_stored_as_the_clients_own_and_close_the_link(client, invita
 
     assert again.status_code == 404
     assert CLOSED_HEADING in body(again)
+
+
+def test_the_form_posts_as_a_browser_without_a_referrer_sends_it(invitation):
+    browser = Client(enforce_csrf_checks=True)
+
+    response = browser.post(
+        link(invitation.token), form_data({"phq9": PHQ9_CALM}), HTTP_ORIGIN="null"
+    )
+
+    assert response.status_code == 200
+    assert "<h1>Thank you</h1>" in body(response)
+    assert "Set-Cookie" not in response.headers
 
 
 def test_missing_answers_show_the_form_again_with_the_choices_kept_and_store_nothing(

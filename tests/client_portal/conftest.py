@@ -96,13 +96,15 @@ def chromium():
 
 @pytest.fixture
 def open_page(chromium):
-    """`open_page(url, width=…)`: a fresh context's page at `url`; it fails the test if the
-    browser reports a Content-Security-Policy violation (a style that did not apply)."""
+    """`open_page(url, width=…, javascript=…)`: a fresh context's page at `url`. The test
+    fails if the browser reports a Content-Security-Policy violation (a style not applied)."""
     contexts = []
     refused = []
 
-    def open_at(url: str, *, width: int = 1280, height: int = 800):
-        context = chromium.new_context(viewport={"width": width, "height": height})
+    def open_at(url: str, *, width: int = 1280, height: int = 800, javascript: bool = True):
+        context = chromium.new_context(
+            viewport={"width": width, "height": height}, java_script_enabled=javascript
+        )
         context.set_default_timeout(5000)
         contexts.append(context)
         page = context.new_page()

@@ -68,8 +68,8 @@ def answer_with_the_keyboard(page, answers: list[int]) -> None:
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Send my answers"
     assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
 
 
 def test_a_client_completes_the_questionnaire_with_the_keyboard_alone(
@@ -113,7 +113,8 @@ def test_unanswered_questions_are_listed_and_linked_without_wcag_violations(
     page = open_page(url(live_server, invitation), width=320)
     page.locator('input[name="gad7-3"][value="2"]').check()
 
-    page.get_by_role("button", name="Send my answers").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send my answers").click()
 
     assert page.title().startswith("Error: ")
     summary = page.get_by_role("alert")
@@ -131,7 +132,8 @@ def test_the_thank_you_page_with_the_crisis_text_has_no_wcag_violations(
     page = open_page(url(live_server, invitation), width=320)
     for index, value in enumerate(PHQ9_AT_RISK):
         page.locator(f'input[name="phq9-{index}"][value="{value}"]').check()
-    page.get_by_role("button", name="Send my answers").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send my answers").click()
 
     crisis = page.get_by_role("alert")
     assert crisis.get_by_role("heading", level=1).text_content() == "Please read this now"

@@ -132,6 +132,7 @@ def test_answers_are_stored_as_the_clients_own_and_close_the_link(client, invita
     page = body(response)
     assert "<h1>Thank you</h1>" in page
     assert CRISIS_HEADING not in page
+    assert invitation.client.given_name not in page
     stored = {a.instrument: a for a in Assessment.objects.filter(client=invitation.client)}
     assert set(stored) == {"phq9", "gad7"}
     assert stored["phq9"].responses == PHQ9_CALM
@@ -271,6 +272,8 @@ def test_a_dead_link_gets_the_one_answer_an_unknown_link_gets(client, invitation
     assert not Assessment.objects.exists()
     audited = AuditEvent.objects.get(actor_invitation_id=invitation.pk)
     assert (audited.status_code, audited.practice_id) == (404, invitation.practice_id)
+    nobodys = AuditEvent.objects.filter(actor_invitation_id=None, practice=None, status_code=404)
+    assert nobodys.count() == 2  # the unknown link and the malformed one
 
 
 def test_unanswered_questions_on_a_dead_link_get_the_dead_links_answer(client, invitation):

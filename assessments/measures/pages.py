@@ -61,7 +61,7 @@ def _with_page_headers(view):
     return wrapped
 
 
-def _page(request, template: str, context: dict, status_code: int):
+def _page(template: str, context: dict, status_code: int):
     style = mark_safe(STYLE)  # noqa: S308 (the file beside this one, never input)
     page = _ENGINE.get_template(f"measures/{template}").render(Context({**context, "style": style}))
     return HttpResponse(page, status=status_code)
@@ -77,7 +77,7 @@ def _page(request, template: str, context: dict, status_code: int):
 def measure_link_page(request, token: str):
     wait = link_wait(request, SimpleNamespace(kwargs={"token": token}))
     if wait is not None:
-        response = _page(request, "wait.html", {}, status.HTTP_429_TOO_MANY_REQUESTS)
+        response = _page("wait.html", {}, status.HTTP_429_TOO_MANY_REQUESTS)
         response["Retry-After"] = str(math.ceil(wait))
         return response
     try:
@@ -92,7 +92,7 @@ def measure_link_page(request, token: str):
         except portal.LinkClosed:
             pass
         else:
-            response = _questionnaire(request, invitation, {}, {}, status.HTTP_200_OK)
+            response = _questionnaire(invitation, {}, {}, status.HTTP_200_OK)
             _audit(request, invitation, status.HTTP_200_OK)
             return response
     return _closed(request, invitation)
@@ -108,15 +108,16 @@ def _submit(request, invitation):
         return _closed(request, invitation)
     except ValidationError:
         # Only an open link's answers are checked: a closed one is closed, whatever was sent.
-        return _questionnaire(request, invitation, chosen, unanswered, status.HTTP_400_BAD_REQUEST)
+        return _questionnaire(invitation, chosen, unanswered, status.HTTP_400_BAD_REQUEST)
     crisis_text = invitation.practice.crisis_message if submission.at_risk else ""
     context = {"practice_name": invitation.practice.name, "crisis_text": crisis_text}
-    return _page(request, "thanks.html", context, status.HTTP_200_OK)
+    return _page("thanks.html", context, status.HTTP_200_OK)
 
 
 def _read_answers(invitation, form) -> tuple[dict, dict, dict]:
     """The answers sent (None where an item has no valid answer), the choices to show again,
-    and the unanswered items (field name → its position, for the error message)."""
+    and the unanswered items (field name → where it is, and the id of its first option, which
+    the error summary links to)."""
     answers, chosen, unanswered = {}, {}, {}
     for code in invitation.instruments:
         instrument = INSTRUMENTS[code]
@@ -144,7 +145,7 @@ def _option_id(field: str, value: int) -> str:
     return f"{field}-{value}"
 
 
-def _questionnaire(request, invitation, chosen: dict, unanswered: dict, status_code: int):
+def _questionnaire(invitation, chosen: dict, unanswered: dict, status_code: int):
     instruments = []
     for code in invitation.instruments:
         instrument = INSTRUMENTS[code]
@@ -174,7 +175,7 @@ def _questionnaire(request, invitation, chosen: dict, unanswered: dict, status_c
         "instruments": instruments,
         "errors": list(unanswered.values()),
     }
-    return _page(request, "questionnaire.html", context, status_code)
+    return _page("questionnaire.html", context, status_code)
 
 
 def _closed(request, invitation):
@@ -182,7 +183,7 @@ def _closed(request, invitation):
     there is one (a link used, expired or revoked), with no practice when there is none."""
     with practice_scope(invitation.practice_id if invitation else None):
         _audit(request, invitation, status.HTTP_404_NOT_FOUND)
-    return _page(request, "closed.html", {}, status.HTTP_404_NOT_FOUND)
+    return _page("closed.html", {}, status.HTTP_404_NOT_FOUND)
 
 
 def _audit(request, invitation, status_code: int) -> None:

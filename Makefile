@@ -27,7 +27,10 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# The measure link's browser tests (tests/client_portal) drive Debian's Chromium, never a
+# browser Playwright downloads.
 test: lint
+	test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
 

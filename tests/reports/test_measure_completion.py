@@ -1,5 +1,5 @@
 """How clients keep up with measures sent between sessions: per client in the progress
-endpoint, per clinician in a report; and only a measure link records a client's own answers."""
+endpoint and the PDF report, per clinician in a report of its own."""
 
 import pytest
 
@@ -74,24 +74,6 @@ def test_the_report_reads_in_one_query_however_many_clinicians(
         invitations(ClientFactory(primary_clinician=clinician), completed=1)
     with django_assert_num_queries(2):
         api.get(COMPLETION)
-
-
-def test_clinicians_cannot_record_answers_as_the_clients_own(client_record, clinician, as_user):
-    response = as_user(clinician).post(
-        "/api/v1/assessments/",
-        {
-            "client": str(client_record.pk),
-            "instrument": "phq9",
-            "administered_on": "2026-01-05",
-            "source": "client_self_report",
-            "responses": [0] * 9,
-        },
-        format="json",
-    )
-
-    assert response.status_code == 400
-    assert [error["field"] for error in response.json()["errors"]] == ["source"]
-    assert not client_record.assessments.exists()
 
 
 def test_the_pdf_report_says_how_the_client_kept_up_with_measures(history, clinician, as_user):

@@ -103,11 +103,15 @@ def _submit(request, invitation):
     try:
         with practice_scope(invitation.practice_id):
             submission = portal.submit(invitation.pk, answers)
-            _audit(request, submission.invitation, status.HTTP_200_OK)
+            replay = AuditAction.REPLAY if submission.replayed else None
+            _audit(request, submission.invitation, status.HTTP_200_OK, action=replay)
     except portal.LinkClosed:
         return _closed(request, invitation)
     except ValidationError:
         # Only an open link's answers are checked: a closed one is closed, whatever was sent.
+        # Refused answers store nothing; the trail keeps the attempt.
+        with practice_scope(invitation.practice_id):
+            _audit(request, invitation, status.HTTP_400_BAD_REQUEST)
         return _questionnaire(invitation, chosen, unanswered, status.HTTP_400_BAD_REQUEST)
     crisis_text = invitation.practice.crisis_message if submission.at_risk else ""
     context = {"practice_name": invitation.practice.name, "crisis_text": crisis_text}
@@ -186,10 +190,10 @@ def _closed(request, invitation):
     return _page("closed.html", {}, status.HTTP_404_NOT_FOUND)
 
 
-def _audit(request, invitation, status_code: int) -> None:
+def _audit(request, invitation, status_code: int, action=None) -> None:
     audit_record(
         request=request,
-        action=AuditAction.CREATE if request.method == "POST" else AuditAction.READ,
+        action=action or (AuditAction.CREATE if request.method == "POST" else AuditAction.READ),
         status_code=status_code,
         invitation=invitation,
         object_type="measure_invitation",

@@ -163,4 +163,10 @@ class AnswersView(LinkView):
                 self.audit(submission.invitation, status.HTTP_201_CREATED, action=action)
         except portal.LinkClosed:
             raise self.closed(invitation) from None
+        except ValidationError:
+            # Refused answers store nothing (their transaction is undone); the trail keeps
+            # the attempt.
+            with practice_scope(invitation.practice_id):
+                self.audit(invitation, status.HTTP_400_BAD_REQUEST)
+            raise
         return Response(SubmittedSerializer(submission).data, status=status.HTTP_201_CREATED)

@@ -154,6 +154,10 @@ def timing_errors(schedule: dict, today) -> dict:
     return errors
 
 
+# What a clinician sends an invitation with: whom, which instruments, how, how long.
+INVITATION_WRITABLE = ("client", "instruments", "channel", "expires_after_days")
+
+
 class MeasureInvitationSerializer(serializers.ModelSerializer):
     """A request to a client to complete instruments from a link sent to them. The link itself
     is never shown again: only the client's message carries it."""
@@ -192,19 +196,4 @@ class MeasureInvitationSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = [
-            "id",
-            "status",
-            "schedule",
-            "session",
-            "expires_at",
-            "sent_at",
-            "reminded_at",
-            "opened_at",
-            "completed_at",
-            "revoked_at",
-            "revoked_by",
-            "created_by",
-            "created_at",
-            "updated_at",
-        ]
+        read_only_fields = [name for name in fields if name not in INVITATION_WRITABLE]

@@ -193,6 +193,8 @@ def test_missing_answers_show_the_form_again_with_the_choices_kept_and_store_not
     assert not Assessment.objects.exists()
     invitation.refresh_from_db()
     assert invitation.status == "sent"
+    (attempt,) = AuditEvent.objects.filter(status_code=400)
+    assert (attempt.action, attempt.actor_invitation_id) == ("create", invitation.pk)
 
     completed = client.post(link(invitation.token), form_data({"phq9": PHQ9_CALM}))
 

@@ -132,6 +132,18 @@ def test_opening_and_submitting_are_audited_with_the_invitation_as_actor(
     assert (submitted.action, submitted.status_code, submitted.method) == ("create", 201, "POST")
 
 
+def test_refused_answers_are_audited_and_store_nothing(measured_client, api_client, submit):
+    invitation = MeasureInvitationFactory(client=measured_client)
+
+    response = submit(invitation.token, {"phq9": [0] * 8})
+
+    assert_problem(response, 400, "phq9")
+    (attempt,) = events()
+    assert (attempt.action, attempt.status_code, attempt.outcome) == ("create", 400, "failed")
+    assert attempt.actor_invitation_id == invitation.pk
+    assert not Assessment.objects.exists()
+
+
 def test_refusals_are_audited_without_the_token(closed_links, api_client, submit):
     for token in closed_links.values():
         api_client.get(questionnaire_url(token))

@@ -49,9 +49,11 @@ class PayloadTooLarge(exceptions.APIException):
 # - FUTURE: a date or time after now, where only the past makes sense.
 # - INCONSISTENT: fields (or list items) that cannot hold together, as the schema describes (a
 #   discharge date before the intake date, a root listed twice).
+# - PAST: a date before today, where only today or later makes sense (a measure sent once).
 CONFLICT = "conflict"
 FUTURE = "future"
 INCONSISTENT = "inconsistent"
+PAST = "past"
 
 
 class FieldForbidden(exceptions.ValidationError):

@@ -1,5 +1,7 @@
 from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail
 
+from api.exceptions import INCONSISTENT, PAST
 from api.fields import ScopedRelatedField
 from api.strict_input import BoundedListField
 from api.timezones import practice_today
@@ -33,7 +35,7 @@ class InstrumentsField(BoundedListField):
     def to_internal_value(self, data):
         codes = super().to_internal_value(data)
         if len(set(codes)) != len(codes):
-            raise serializers.ValidationError("Name each instrument once.")
+            raise serializers.ValidationError("Name each instrument once.", INCONSISTENT)
         return codes
 
 
@@ -126,6 +128,10 @@ TIMING_FIELDS = {
 }
 
 
+def inconsistent(message: str) -> ErrorDetail:
+    return ErrorDetail(message, INCONSISTENT)
+
+
 def timing_errors(schedule: dict, today) -> dict:
     """What a schedule of its kind must say, and may not."""
     kind = schedule["kind"]
@@ -142,15 +148,17 @@ def timing_errors(schedule: dict, today) -> dict:
     errors = {}
     for name in needed:
         if schedule.get(name) in (None, ""):
-            errors[name] = [f"A schedule sent {kind.replace('_', ' ')} needs this."]
+            errors[name] = [inconsistent(f"A schedule sent {kind.replace('_', ' ')} needs this.")]
     for name in sorted(TIMING_FIELDS - allowed):
         if schedule.get(name) not in (None, ""):
-            errors[name] = [f"A schedule sent {kind.replace('_', ' ')} has no {name}."]
+            errors[name] = [
+                inconsistent(f"A schedule sent {kind.replace('_', ' ')} has no {name}.")
+            ]
     starts_on, ends_on = schedule.get("starts_on"), schedule.get("ends_on")
     if "starts_on" not in errors and kind == ScheduleKind.ONCE and starts_on and starts_on < today:
-        errors["starts_on"] = ["The date has passed: choose today or later."]
+        errors["starts_on"] = [ErrorDetail("The date has passed: choose today or later.", PAST)]
     if starts_on and ends_on and ends_on < starts_on:
-        errors["ends_on"] = ["The schedule cannot end before it starts."]
+        errors["ends_on"] = [inconsistent("The schedule cannot end before it starts.")]
     return errors
 
 

@@ -32,7 +32,8 @@ def _refuse_unreachable(client: Client, channel: str) -> None:
         message = "This client has no email address: add one, or choose sms."
     else:
         return
-    raise ValidationError({"channel": [message]})
+    # The client's record, not the request, is what stands in the way: a conflict (409).
+    raise ValidationError({"channel": [message]}, CONFLICT)
 
 
 def _schedule_next(schedule: MeasureSchedule, now) -> None:

@@ -6,6 +6,7 @@ no OpenAPI 3.0 schema can rule out. A request the schema allows may still:
 - hand back a cursor this list never gave out (`cursor`), give a wrong current password, or a
   wrong two-factor code or recovery code;
 - give a date after today where only the past makes sense (`future`: a schema holds no clock),
+  or before today where only today or later does (`past`),
   or a date-time whose offset puts it outside the years 1 to 9999 in UTC (`overflow`);
 - break a rule between two fields, or between list items, that the schema describes in words
   but JSON Schema cannot compare (`inconsistent`: a discharge before the intake).
@@ -20,7 +21,14 @@ import schemathesis
 from schemathesis.openapi.checks import RejectedPositiveData
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-UNDECLARABLE_CODES = {"does_not_exist", "future", "overflow", "inconsistent", "conflict"}
+UNDECLARABLE_CODES = {
+    "does_not_exist",
+    "future",
+    "past",
+    "overflow",
+    "inconsistent",
+    "conflict",
+}
 UNDECLARABLE_FIELDS = {
     ("cursor", "invalid"),
     ("old_password", "invalid"),

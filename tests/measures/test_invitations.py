@@ -139,14 +139,14 @@ def test_a_wrong_body_is_400_and_sends_nothing(fields, field, send_now, outbox):
 
 
 @pytest.mark.parametrize(("channel", "cleared"), [("email", "email"), ("sms", "phone")])
-def test_a_client_without_the_address_is_400_naming_channel(
+def test_a_client_without_the_address_is_409_naming_channel(
     channel, cleared, send_now, outbox, measured_client
 ):
     Client.objects.filter(pk=measured_client.pk).update(**{cleared: ""})
 
     response, _ = send_now(channel=channel)
 
-    assert_problem(response, 400, "channel")
+    assert_problem(response, 409, "channel")
     assert not MeasureInvitation.objects.exists()
     assert outbox == [] and sms.outbox == []
 

@@ -128,7 +128,7 @@ def test_the_schedule_cannot_move_to_a_channel_the_client_lacks(
 
     response = patch(as_user(clinician), weekly, {"channel": "sms"})
 
-    assert_problem(response, 400, "channel")
+    assert_problem(response, 409, "channel")
     assert stored(weekly) == before
 
 

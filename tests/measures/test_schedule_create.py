@@ -173,14 +173,14 @@ def test_a_wrong_body_is_400_naming_the_field_and_stores_nothing(
 @pytest.mark.parametrize(
     ("channel", "cleared"), [("email", "email"), ("sms", "phone")], ids=["email", "sms"]
 )
-def test_a_client_without_the_channels_address_is_400_naming_channel(
+def test_a_client_without_the_channels_address_is_409_naming_channel(
     channel, cleared, clinician, as_user, schedule_body, measured_client
 ):
     Client.objects.filter(pk=measured_client.pk).update(**{cleared: ""})
 
     response = create(as_user(clinician), schedule_body(channel=channel))
 
-    assert_problem(response, 400, "channel")
+    assert_problem(response, 409, "channel")
     assert error_fields(response) == ["channel"]
     assert not MeasureSchedule.objects.exists()
 

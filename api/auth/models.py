@@ -57,9 +57,32 @@ class Practice(RecordModel):
         ),
     )
 
+    note_signing_hours = models.PositiveSmallIntegerField(
+        default=72,
+        help_text=(
+            "Hours after a session's end by which its note should be signed; later, the note "
+            "is on the clinician's work queue (1 to 720)."
+        ),
+    )
+    reassessment_days = models.PositiveSmallIntegerField(
+        default=28,
+        help_text=(
+            "Days without an administration of an instrument a client has taken after which "
+            "they are due for reassessment, on their clinician's work queue (7 to 365)."
+        ),
+    )
+
     class Meta:
         ordering = ["name"]
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(note_signing_hours__gte=1, note_signing_hours__lte=720),
+                name="practice_note_signing_1_to_720_hours",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(reassessment_days__gte=7, reassessment_days__lte=365),
+                name="practice_reassessment_7_to_365_days",
+            ),
             models.CheckConstraint(
                 condition=models.Q(measure_expiry_days__gte=1, measure_expiry_days__lte=30),
                 name="practice_measure_expiry_1_to_30_days",

@@ -42,6 +42,8 @@ class PracticeSettingsSerializer(serializers.ModelSerializer):
             "risk_alert_escalation_hours",
             "crisis_text",
             "crisis_text_shown",
+            "note_signing_hours",
+            "reassessment_days",
             "created_at",
             "updated_at",
         ]
@@ -49,6 +51,8 @@ class PracticeSettingsSerializer(serializers.ModelSerializer):
         extra_kwargs = {
             "measure_expiry_days": {"min_value": 1, "max_value": 30},
             "risk_alert_escalation_hours": {"min_value": 1, "max_value": 168},
+            "note_signing_hours": {"min_value": 1, "max_value": 720},
+            "reassessment_days": {"min_value": 7, "max_value": 365},
         }
 
 
@@ -76,7 +80,8 @@ class PracticeView(AuditedViewMixin, RecordMixin, CallersPracticeView):
     from a moment (today; the day a session took place); whether it requires two-factor
     sign-in of all staff (`mfa_required`); and its defaults for measures between sessions: how
     long links stay open, when an unacknowledged risk alert is sent again, and the crisis text
-    a client at risk reads (docs/measures.md). Everyone in the practice reads it; only its admins
+    a client at risk reads (docs/measures.md); and when the work queues list an unsigned note
+    or a client due for reassessment. Everyone in the practice reads it; only its admins
     change it (403 otherwise). Every change is audited."""
 
     audit_object_type = "practice"

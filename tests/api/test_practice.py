@@ -47,6 +47,8 @@ def test_everyone_in_the_practice_reads_it(role, request, practice, as_user):
         "risk_alert_escalation_hours",
         "crisis_text",
         "crisis_text_shown",
+        "note_signing_hours",
+        "reassessment_days",
         "created_at",
         "updated_at",
     }
@@ -89,6 +91,27 @@ def test_an_admin_renames_the_practice(admin, practice, as_user):
     assert response.status_code == 200, response.content
     assert stored(practice)["name"] == "Harbour Therapy"
     assert stored(practice)["time_zone"] == "UTC"
+
+
+@pytest.mark.parametrize(
+    ("field", "lowest", "highest"),
+    [("note_signing_hours", 1, 720), ("reassessment_days", 7, 365)],
+)
+def test_an_admin_sets_the_work_queues_thresholds_within_bounds(
+    field, lowest, highest, admin, practice, as_user
+):
+    api = as_user(admin)
+    default = getattr(practice, field)
+
+    for refused in (lowest - 1, highest + 1):
+        assert_problem(api.patch(PRACTICE, {field: refused}, format="json"), 400, field)
+        practice.refresh_from_db()
+        assert getattr(practice, field) == default
+    for accepted in (lowest, highest):
+        response = api.patch(PRACTICE, {field: accepted}, format="json")
+        assert response.status_code == 200, response.content
+        practice.refresh_from_db()
+        assert getattr(practice, field) == response.json()[field] == accepted
 
 
 @pytest.mark.parametrize("role", ["clinician", "supervisor"])

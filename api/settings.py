@@ -355,6 +355,7 @@ SPECTACULAR_SETTINGS = {
         "SoapNoteFormatEnum": "sessions.notes.SOAP_FORMAT",
         "BirpNoteFormatEnum": "sessions.notes.BIRP_FORMAT",
         "NarrativeNoteFormatEnum": "sessions.notes.NARRATIVE_FORMAT",
+        "CancellationReasonEnum": "sessions.appointments.models.CancellationReason",
         "MeasureScheduleKindEnum": "assessments.measures.models.ScheduleKind",
         "MeasureIntervalUnitEnum": "assessments.measures.models.IntervalUnit",
         "MeasureScheduleStatusEnum": "assessments.measures.models.ScheduleStatus",

@@ -10,6 +10,7 @@ v1 = [
     path("", include("clients.urls")),
     path("", include("sessions.urls")),
     path("", include("sessions.homework.urls")),
+    path("", include("sessions.appointments.urls")),
     path("", include("assessments.urls")),
     path("", include("assessments.measures.portal_urls")),
     path("", include("progress.urls")),

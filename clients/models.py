@@ -66,6 +66,11 @@ class Client(RecordModel):
     def __str__(self) -> str:
         return f"{self.given_name} {self.family_name}"
 
+    @property
+    def display_name(self) -> str:
+        """The name a clinician's screens show: the preferred name, if any, and family name."""
+        return f"{self.preferred_name or self.given_name} {self.family_name}"
+
 
 class CareTeamMember(PracticeRow):
     """A member of staff on a client's care team (`Client.care_team`)."""

@@ -119,11 +119,12 @@ def _homework(client: Client, clinician: User, roots: list[str], today: date) ->
             )
 
 
-def _sessions(client: Client, clinician: User, roots: list[str], today: date) -> None:
+def _sessions(client: Client, clinician: User, roots: list[str], today: date, slot: int) -> None:
+    """Weekly sessions, the last one upcoming; `slot` staggers one clinician's clients."""
     zone = ZoneInfo(client.practice.time_zone)
     for week in range(WEEKS_OF_SESSIONS, -1, -1):
         day = today - timedelta(weeks=week) + timedelta(days=1)
-        starts_at = datetime.combine(day, time(10 + week % 5), tzinfo=zone)
+        starts_at = datetime.combine(day, time(9 + (slot + week) % 9), tzinfo=zone)
         upcoming = week == 0
         focus = Root(roots[week % len(roots)]).label.lower()
         session = session_create(
@@ -188,7 +189,9 @@ def _assessments(client: Client, clinician: User, roots: list[str], today: date)
 
 
 def load_clinical(staff: dict[str, User]) -> None:
-    for external_id, given, family, born, clinician_email, team, roots in CLIENTS:
+    for slot, (external_id, given, family, born, clinician_email, team, roots) in enumerate(
+        CLIENTS
+    ):
         clinician = staff[clinician_email]
         today = practice_today(clinician.practice)
         if Client.objects.filter(practice=clinician.practice, external_id=external_id).exists():
@@ -207,6 +210,6 @@ def load_clinical(staff: dict[str, User]) -> None:
                 for index, (root, severity) in enumerate(roots)
             ],
         )
-        _sessions(client, clinician, [root for root, _ in roots], today)
+        _sessions(client, clinician, [root for root, _ in roots], today, slot)
         _homework(client, clinician, [root for root, _ in roots], today)
         _assessments(client, clinician, [root for root, _ in roots], today)

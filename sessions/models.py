@@ -1,9 +1,12 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 
 from api.encryption import EncryptedJSONField, EncryptedTextField
 from api.models import PracticeRow, RecordModel
 from api.vocabulary import Root
+from sessions.appointments.models import AppointmentSeries, CancellationReason  # noqa: F401
 
 
 class Modality(models.TextChoices):
@@ -79,6 +82,19 @@ class Session(RecordModel, PracticeRow):
         on_delete=models.PROTECT,
         related_name="cosigned_sessions",
     )
+    # An appointment's bookkeeping (sessions/appointments).
+    series = models.ForeignKey(
+        "therapy_sessions.AppointmentSeries",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sessions",
+    )
+    cancellation_reason = models.CharField(
+        max_length=20, choices=CancellationReason.choices, blank=True
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    double_booked = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-starts_at", "id"]
@@ -110,6 +126,10 @@ class Session(RecordModel, PracticeRow):
                 condition=models.Q(note_format__in=[*NoteFormat.values, ""]),
                 name="session_note_format_valid",
             ),
+            models.CheckConstraint(
+                condition=models.Q(cancellation_reason__in=[*CancellationReason.values, ""]),
+                name="session_cancellation_reason_valid",
+            ),
         ]
         indexes = [
             # The list's own order: a page is read off in order, however deep, and stops at
@@ -122,6 +142,10 @@ class Session(RecordModel, PracticeRow):
     @property
     def is_signed(self) -> bool:
         return self.signed_at is not None
+
+    @property
+    def ends_at(self):
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
 
     @property
     def roots_addressed(self) -> list[str]:

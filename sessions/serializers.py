@@ -50,6 +50,15 @@ class RootCodesField(BoundedListField):
         return codes
 
 
+def allow_double_booking_field() -> serializers.BooleanField:
+    return serializers.BooleanField(
+        write_only=True,
+        default=False,
+        help_text="Book even over another scheduled session of the clinician's (otherwise a "
+        "409 naming it); the session then says `double_booked`.",
+    )
+
+
 class SessionSerializer(serializers.ModelSerializer):
     """A therapy session and its note. The note is locked once signed."""
 
@@ -65,6 +74,7 @@ class SessionSerializer(serializers.ModelSerializer):
     )
     note = NoteField()
     addenda = AddendumSerializer(many=True, read_only=True)
+    allow_double_booking = allow_double_booking_field()
 
     class Meta:
         model = Session
@@ -85,6 +95,11 @@ class SessionSerializer(serializers.ModelSerializer):
             "cosigned_at",
             "cosigned_by",
             "addenda",
+            "series",
+            "cancellation_reason",
+            "cancelled_at",
+            "double_booked",
+            "allow_double_booking",
             "created_at",
             "updated_at",
         ]
@@ -94,6 +109,9 @@ class SessionSerializer(serializers.ModelSerializer):
             "signed_by",
             "cosigned_at",
             "cosigned_by",
+            "series",
+            "cancelled_at",
+            "double_booked",
             "created_at",
             "updated_at",
         ]
@@ -106,6 +124,16 @@ class SessionSerializer(serializers.ModelSerializer):
             "status": {
                 "help_text": "A session in the future is `scheduled` (or `cancelled`); it can "
                 "be marked `completed` or `no_show` once it has started."
+            },
+            "series": {"help_text": "The recurring series it is an appointment of; null if none."},
+            "cancellation_reason": {
+                "help_text": "Why a cancelled session was cancelled: required to cancel, empty "
+                "otherwise."
+            },
+            "cancelled_at": {"help_text": "When it was cancelled; null unless cancelled."},
+            "double_booked": {
+                "help_text": "Booked over another scheduled session of the clinician's, on "
+                "purpose (`allow_double_booking`)."
             },
         }
 

@@ -1,13 +1,16 @@
 """Writes for therapy sessions and their notes. Each enforces the rules in its docstring."""
 
+from datetime import timedelta
+
 from django.db import transaction
 from django.utils import timezone
 from rest_framework.exceptions import PermissionDenied, ValidationError
 
 from api.auth.models import User
-from api.exceptions import CONFLICT, FUTURE, Conflict
+from api.exceptions import CONFLICT, FUTURE, INCONSISTENT, Conflict
 from clients.access import require_write, writable_clients
 from clients.models import Client
+from sessions.appointments import conflicts
 from sessions.models import Addendum, Session, SessionRoot, SessionStatus
 
 UNCHANGED = object()
@@ -25,7 +28,7 @@ def _locked(session_id) -> Session:
     return Session.objects.select_for_update().get(pk=session_id)
 
 
-def _refuse_unless_own(session: Session, by: User) -> None:
+def refuse_unless_own(session: Session, by: User) -> None:
     if session.clinician_id != by.pk:
         raise PermissionDenied("Only the session's clinician may change it.")
 
@@ -33,6 +36,39 @@ def _refuse_unless_own(session: Session, by: User) -> None:
 def _refuse_if_signed(session: Session) -> None:
     if session.is_signed:
         raise Conflict("The note is signed and locked; add an addendum instead.")
+
+
+def refuse_clinician_off_caseload(clinician: User, by: User, client: Client) -> None:
+    if clinician != by and not writable_clients(clinician).filter(pk=client.pk).exists():
+        message = "This clinician is not the client's primary clinician or on its care team."
+        raise ValidationError({"clinician": [message]})
+
+
+def _double_booked(session: Session, *, allowed: bool) -> bool:
+    """Whether a scheduled session overlaps another of its clinician's (409 unless allowed)."""
+    if session.status != SessionStatus.SCHEDULED:
+        return False
+    end = session.starts_at + timedelta(minutes=session.duration_minutes)
+    found = conflicts.clashes(
+        session.clinician_id, [(session.starts_at, end)], ignoring=[session.pk]
+    )
+    conflicts.refuse_unless_allowed(found, allowed=allowed)
+    return bool(found)
+
+
+def _settle_cancellation(session: Session, changed: set[str]) -> None:
+    """A cancelled session says why (`cancellation_reason`) and when; no other has either."""
+    if session.status != SessionStatus.CANCELLED:
+        if session.cancellation_reason:
+            message = "Only a cancelled session has a cancellation reason."
+            raise ValidationError({"cancellation_reason": [message]}, INCONSISTENT)
+        session.cancelled_at = None
+        return
+    if not session.cancellation_reason:
+        message = "Say why the session is cancelled."
+        raise ValidationError({"cancellation_reason": [message]}, INCONSISTENT)
+    if "status" in changed:
+        session.cancelled_at = timezone.now()
 
 
 def _refuse_future_attendance(session: Session, changed: set[str]) -> None:
@@ -54,35 +90,46 @@ def _refuse_future_attendance(session: Session, changed: set[str]) -> None:
 
 @transaction.atomic
 def session_create(
-    *, by: User, client: Client, clinician: User | None = None, roots_addressed=(), **fields
+    *,
+    by: User,
+    client: Client,
+    clinician: User | None = None,
+    roots_addressed=(),
+    allow_double_booking: bool = False,
+    **fields,
 ) -> Session:
     """Record a session. You need write access to the client; the clinician (you, unless
     given) must be on the client's caseload too. A completed or no-show session cannot start
-    in the future (400); a scheduled one may."""
+    in the future (400); a scheduled one may, but not over another scheduled session of the
+    clinician's (409) unless `allow_double_booking`."""
     require_write(by, client)
     clinician = clinician or by
-    if clinician != by and not writable_clients(clinician).filter(pk=client.pk).exists():
-        raise ValidationError(
-            {
-                "clinician": [
-                    "This clinician is not the client's primary clinician or on its care team."
-                ]
-            }
-        )
+    refuse_clinician_off_caseload(clinician, by, client)
     session = Session(client=client, practice_id=client.practice_id, clinician=clinician, **fields)
     _refuse_future_attendance(session, set(fields))
+    _settle_cancellation(session, {"status"})
+    session.double_booked = _double_booked(session, allowed=allow_double_booking)
     session.save()
     _roots_replace(session, roots_addressed)
     return session
 
 
 @transaction.atomic
-def session_update(*, session: Session, by: User, roots_addressed=UNCHANGED, **fields) -> Session:
+def session_update(
+    *,
+    session: Session,
+    by: User,
+    roots_addressed=UNCHANGED,
+    allow_double_booking: bool = False,
+    **fields,
+) -> Session:
     """Change a session: only its clinician, only while unsigned (409 once signed). A
     completed or no-show session cannot be moved into the future, nor a future one marked
-    completed or no-show (400)."""
+    completed or no-show (400). A scheduled one moved over another scheduled session of the
+    clinician's is a 409 unless `allow_double_booking`. Cancelling needs a
+    `cancellation_reason`, which only a cancelled session has."""
     session = _locked(session.pk)
-    _refuse_unless_own(session, by)
+    refuse_unless_own(session, by)
     _refuse_if_signed(session)
     fields.pop("client", None)
     if "clinician" in fields and fields["clinician"] != session.clinician:
@@ -91,6 +138,9 @@ def session_update(*, session: Session, by: User, roots_addressed=UNCHANGED, **f
     for field, value in fields.items():
         setattr(session, field, value)
     _refuse_future_attendance(session, changed)
+    _settle_cancellation(session, changed)
+    if changed & {"starts_at", "duration_minutes", "status"}:
+        session.double_booked = _double_booked(session, allowed=allow_double_booking)
     session.save()
     if roots_addressed is not UNCHANGED:
         _roots_replace(session, roots_addressed)
@@ -101,7 +151,7 @@ def session_update(*, session: Session, by: User, roots_addressed=UNCHANGED, **f
 def session_delete(*, session: Session, by: User) -> None:
     """Delete a session recorded by mistake: only its clinician, never once signed."""
     session = _locked(session.pk)
-    _refuse_unless_own(session, by)
+    refuse_unless_own(session, by)
     _refuse_if_signed(session)
     session.delete()
 

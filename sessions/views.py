@@ -8,6 +8,12 @@ from api.schema import problem
 from api.viewsets import ClientRecordMixin
 from clients.access import clinical_access
 from sessions import services
+from sessions.appointments import services as appointments
+from sessions.appointments.serializers import (
+    AppointmentSerializer,
+    CancelSerializer,
+    RescheduleSerializer,
+)
 from sessions.filters import SessionFilter
 from sessions.models import Session
 from sessions.selectors import sessions_for_reading
@@ -53,6 +59,19 @@ A_SESSION_WITH_A_DAP_NOTE = request_example(
     addenda=extend_schema(
         request=AddendumSerializer,
         responses={201: AddendumSerializer, **problem(409, "The note is not signed yet.")},
+    ),
+    reschedule=extend_schema(
+        summary="Reschedule a session, or it and the rest of its series",
+        request=RescheduleSerializer,
+        responses={
+            200: AppointmentSerializer(many=True),
+            **problem(409, "Not scheduled, or the clinician is booked then."),
+        },
+    ),
+    cancel=extend_schema(
+        summary="Cancel a session, or it and the rest of its series",
+        request=CancelSerializer,
+        responses={200: AppointmentSerializer(many=True), **problem(409, "Not scheduled.")},
     ),
 )
 class SessionViewSet(ClientRecordMixin, viewsets.ModelViewSet):
@@ -100,6 +119,27 @@ class SessionViewSet(ClientRecordMixin, viewsets.ModelViewSet):
         """Co-sign a signed note (the clinician's supervisor only)."""
         session = services.session_cosign(session=self.get_object(), by=request.user)
         return Response(self.get_serializer(self._reread(session)).data)
+
+    @action(detail=True, methods=["post"])
+    def reschedule(self, request, pk=None):
+        """Move a scheduled session (the session's clinician only), and with `following` the
+        later appointments of its series by the same step on the practice's calendar. Answers
+        the sessions moved, soonest first."""
+        return self._appointments_change(RescheduleSerializer, appointments.session_reschedule)
+
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """Cancel a scheduled session with a reason (the session's clinician only), and with
+        `following` the later appointments of its series. Cancelled sessions stay on record.
+        Answers the sessions cancelled, soonest first."""
+        return self._appointments_change(CancelSerializer, appointments.session_cancel)
+
+    def _appointments_change(self, serializer_class, change):
+        session = self.get_object()
+        serializer = serializer_class(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        changed = change(session=session, by=self.request.user, **serializer.validated_data)
+        return Response(AppointmentSerializer(changed, many=True).data)
 
     @action(detail=True, methods=["post"])
     def addenda(self, request, pk=None):

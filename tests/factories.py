@@ -1,4 +1,4 @@
-from datetime import UTC, date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import factory
 from django.utils import timezone
@@ -6,6 +6,7 @@ from django.utils import timezone
 from api.auth.models import Practice, Role, User
 from assessments.measures.tokens import new_token
 from assessments.services import assessment_record
+from sessions.appointments.services import series_create
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 
@@ -202,3 +203,24 @@ class MeasureInvitationFactory(factory.django.DjangoModelFactory):
         invitation = super()._create(model_class, **fields)
         invitation.token = token
         return invitation
+
+
+class AppointmentSeriesFactory(factory.django.DjangoModelFactory):
+    """Four weekly appointments at 10:00 UTC from a Monday well ahead, booked through the
+    service as the API books them, by the client's primary clinician."""
+
+    class Meta:
+        model = "therapy_sessions.AppointmentSeries"
+
+    client = factory.SubFactory(ClientFactory)
+    starts_at = factory.LazyFunction(lambda: datetime(2099, 3, 2, 10, 0, tzinfo=UTC))
+    interval_weeks = 1
+    count = 4
+    duration_minutes = 50
+    modality = "video"
+    kind = "individual"
+
+    @classmethod
+    def _create(cls, model_class, **fields):
+        by = fields.pop("by", None) or fields["client"].primary_clinician
+        return series_create(by=by, **fields)

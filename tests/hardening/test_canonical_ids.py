@@ -6,7 +6,11 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from api.audit.models import AuditEvent
-from tests.factories import MeasureInvitationFactory, MeasureScheduleFactory
+from tests.factories import (
+    AppointmentSeriesFactory,
+    MeasureInvitationFactory,
+    MeasureScheduleFactory,
+)
 from tests.hardening.conftest import as_caller
 from tests.helpers import assert_problem
 
@@ -59,6 +63,7 @@ def records(
     measure = {"client": client_record, "practice": client_record.practice}
     return {
         "measure-schedules": (MeasureScheduleFactory(**measure), clinician),
+        "appointment-series": (AppointmentSeriesFactory(client=client_record), clinician),
         "measure-invitations": (MeasureInvitationFactory(**measure), clinician),
         "clients": (client_record, clinician),
         "sessions": (session_record, clinician),

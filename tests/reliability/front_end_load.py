@@ -57,8 +57,9 @@ def sign_in(base_url: str, email: str, password: str) -> str:
     return body["access"]
 
 
-SESSION = {
+SESSION = {  # a session recorded after it took place, as a tab records one
     "starts_at": "2026-02-02T10:00:00Z",
+    "status": "completed",
     "duration_minutes": 50,
     "modality": "video",
     "kind": "individual",

@@ -59,7 +59,10 @@ def upcoming(client_record):
 
 @pytest.mark.parametrize("status", ["scheduled", "cancelled"])
 def test_a_future_session_may_be_scheduled_or_cancelled(status, client_record, clinician, as_user):
-    response = as_user(clinician).post(SESSIONS, body(client_record, status=status), format="json")
+    why = {"cancellation_reason": "client_cancelled"} if status == "cancelled" else {}
+    response = as_user(clinician).post(
+        SESSIONS, body(client_record, status=status, **why), format="json"
+    )
 
     assert response.status_code == 201, response.content
     assert Session.objects.get().status == status

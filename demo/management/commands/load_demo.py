@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from api.tenancy import all_practices
+from demo.appointments import load_appointments
 from demo.clinical import load_clinical
 from demo.measures import DEMO_MEASURE_TOKEN, load_measures
 from demo.staff import MFA_SECRETS, PASSWORD, STAFF, load_staff
@@ -23,7 +24,9 @@ class Command(BaseCommand):
         with all_practices():
             staff = load_staff()
             load_clinical(staff)
-            load_measures(next(iter(staff.values())).practice_id)
+            practice_id = next(iter(staff.values())).practice_id
+            load_measures(practice_id)
+            load_appointments(practice_id)
         self.stdout.write(f"Demo logins (password for all: {PASSWORD}):")
         for email, full_name, role, _ in STAFF:
             mfa = (

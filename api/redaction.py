@@ -1,12 +1,13 @@
 """Paths that carry a secret: a client's measure link holds its token, which opens the link to
-whoever reads it. Wherever a path is written down (the audit trail, the logs, the access log),
-the token's segment is replaced."""
+whoever reads it, and a clinician's calendar feed its own. Wherever a path is written down (the
+audit trail, the logs, the access log), the token's segment is replaced."""
 
 import logging
 import re
 
-# The page a measure link opens, and the same flow's JSON endpoints (assessments/measures).
-_SECRET_SEGMENT = re.compile(r"(/m/|/client-portal/invitations/)[^/?#]+")
+# The page a measure link opens, and the same flow's JSON endpoints (assessments/measures); a
+# calendar feed's address (sessions/calendar), whose `<token>.ics` segment goes whole.
+_SECRET_SEGMENT = re.compile(r"(/m/|/client-portal/invitations/|/calendar/)[^/?#]+")
 REDACTED = "[token]"
 
 

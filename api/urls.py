@@ -32,6 +32,8 @@ urlpatterns = [
     path("api/v1/", include(v1)),
     # A client's measure link (assessments/measures): server-rendered pages, no sign-in.
     path("m/", include("assessments.measures.page_urls")),
+    # A clinician's calendar feed (sessions/calendar): read by calendar apps, no sign-in.
+    path("calendar/", include("sessions.calendar.urls")),
     re_path(r"^api/", exceptions.not_found),
 ]
 

@@ -231,3 +231,8 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"recovery code of user {self.user_id}"
+
+
+# The calendar feed's model lives with the rest of the feed; importing it here registers it with
+# this app, as Django looks for an app's models in its models module.
+from api.auth.calendar.models import CalendarFeed  # noqa: E402, F401

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from api.auth import views
+from api.auth.calendar.views import CalendarFeedRotateView, CalendarFeedView
 from api.auth.mfa import views as mfa_views
 from api.auth.practice import PracticeView
 from api.routers import RecordRouter
@@ -29,5 +30,7 @@ urlpatterns = [
         name="auth-mfa-recovery-codes",
     ),
     path("practice/", PracticeView.as_view(), name="practice"),
+    path("calendar-feed/", CalendarFeedView.as_view(), name="calendar-feed"),
+    path("calendar-feed/rotate/", CalendarFeedRotateView.as_view(), name="calendar-feed-rotate"),
     *router.urls,
 ]

@@ -140,3 +140,16 @@ def test_a_moment_without_offset_or_malformed_is_refused(url, value, clinician, 
     response = as_user(clinician).get(url, {"updated_since": value})
 
     assert_problem(response, 400, "updated_since")
+
+
+def test_a_deleted_session_changes_the_clients_summary(clinician, as_user, session_record):
+    client = session_record.client
+    set_updated_at(client, a_while_ago())
+    set_updated_at(session_record, a_while_ago())
+    since = timezone.now()
+    api = as_user(clinician)
+    assert listed(api, CLIENTS, updated_since=moment(since)) == set()
+
+    assert api.delete(f"/api/v1/sessions/{session_record.pk}/").status_code == 204
+
+    assert listed(api, CLIENTS, updated_since=moment(since)) == {str(client.pk)}

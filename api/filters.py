@@ -3,10 +3,14 @@ from datetime import UTC
 
 import django_filters
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.dateparse import parse_datetime
+from django_filters.fields import BaseCSVField
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions
 from rest_framework.filters import OrderingFilter
 
+from api.audit.models import AuditAction, AuditEvent, AuditOutcome
 from api.exceptions import FieldForbidden
 
 BOOLEAN_WORDS = {"true", "false", "1", "0"}
@@ -41,11 +45,18 @@ class StrictFilterSet(django_filters.FilterSet):
             if name not in self.data:
                 continue
             value = self.data.get(name, "")
-            if value == "" and not isinstance(flt, django_filters.CharFilter):
+            if _given_more_than_once(self.data, name):
+                # Only the last would count: `?client=a&client=b` would list b's alone.
+                self.form.add_error(name, REPEATED)
+            elif value == "" and not isinstance(flt, django_filters.CharFilter):
                 self.form.add_error(name, "Give a value, or leave the parameter out.")
             elif isinstance(flt, django_filters.BooleanFilter) and value not in BOOLEAN_WORDS:
                 self.form.add_error(name, "Give true or false.")
         return valid and not self.form.errors
+
+
+def _given_more_than_once(data, name: str) -> bool:
+    return hasattr(data, "getlist") and len(data.getlist(name)) > 1
 
 
 class UtcDateTimeField(django_filters.fields.IsoDateTimeField):
@@ -70,6 +81,85 @@ class UtcDateTimeField(django_filters.fields.IsoDateTimeField):
 
 class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = UtcDateTimeField
+
+
+REPEATED = "Give this parameter once (several ids go in one, separated by commas)."
+
+
+class MomentField(UtcDateTimeField):
+    """An RFC 3339 moment: a date and a time with its offset. Without one, the moment would
+    depend on the server's time zone."""
+
+    default_error_messages = {
+        "no_offset": "Give a date and time with its offset (RFC 3339): 2026-03-02T09:30:00Z.",
+    }
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip():
+            try:
+                moment = parse_datetime(value.strip())
+            except ValueError:
+                moment = None  # left to the parent's message
+            if moment is not None and moment.tzinfo is None:
+                raise ValidationError(self.error_messages["no_offset"], code="no_offset")
+        return super().to_python(value)
+
+
+UPDATED_SINCE_HELP = (
+    "Only records changed at or after this moment (RFC 3339, with its offset), including those "
+    "whose client changed: for incremental sync (docs/sync.md)."
+)
+
+
+class UpdatedSinceFilter(UtcDateTimeFilter):
+    """`?updated_since=`: records changed at or after an RFC 3339 moment (docs/sync.md).
+
+    A record reads differently when a record it shows something of changes: `also` names those
+    relations (`client`, whose name it carries), and a change to them counts as its own."""
+
+    field_class = MomentField
+
+    def __init__(self, *, also: tuple[str, ...] = (), **kwargs):
+        self.also = also
+        kwargs.setdefault("help_text", UPDATED_SINCE_HELP)
+        super().__init__(field_name="updated_at", lookup_expr="gte", **kwargs)
+
+    def filter(self, queryset, value):
+        if value is None:
+            return queryset
+        return queryset.filter(self.changed_since(value))
+
+    def changed_since(self, moment) -> Q:
+        changed = Q(updated_at__gte=moment)
+        for relation in self.also:
+            changed |= Q(**{f"{relation}__updated_at__gte": moment})
+        return changed
+
+
+class IdListField(BaseCSVField):
+    """Comma-separated values, none of them empty (`a,,b` is a typo, not two ids)."""
+
+    def clean(self, value):
+        if value and any(not str(item).strip() for item in value):
+            raise ValidationError("Give ids separated by commas, none of them empty.")
+        return super().clean(value)
+
+
+class IdsFilter(django_filters.BaseInFilter, django_filters.UUIDFilter):
+    """One id, or several separated by commas: records of any of them. Repeating the
+    parameter instead is a 400 (StrictFilterSet). Ids the caller may not see match nothing,
+    exactly like unknown ones: the list is scoped before it is filtered."""
+
+    base_field_class = IdListField
+
+
+def client_ids_filter() -> IdsFilter:
+    """`?client=`: the records of one client, or of several (`?client=<id>,<id>`)."""
+    return IdsFilter(
+        field_name="client_id",
+        help_text="A client's id, or several separated by commas (`?client=<id>,<id>`): the "
+        "records of any of them. Give the parameter once.",
+    )
 
 
 UNKNOWN_PARAMETER = "Not a parameter of this endpoint: leave it out (see the schema)."
@@ -179,3 +269,23 @@ def _choices(orderings: dict) -> list[str]:
 
 def _sort_alias(name: str) -> str:
     return f"{name}_sort_key"
+
+
+# Deletions, for incremental sync (docs/sync.md). A record deleted leaves no row to report, but
+# its deletion is in the audit trail: a successful DELETE's event commits in the deleting
+# request's own transaction, so the trail holds a deletion exactly when it happened.
+
+
+def deletions(user, object_type: str, since) -> QuerySet[AuditEvent]:
+    """Successful deletions of `object_type` records in `user`'s practice at or after `since`,
+    of clients the trail shows `user` was served something of: a caller learns only of the
+    deletion of what they may hold a copy of, never of other clients' records."""
+    served = AuditEvent.objects.filter(actor_id=user.pk, client_id=OuterRef("client_id"))
+    return AuditEvent.objects.filter(
+        Exists(served),
+        practice_id=user.practice_id,
+        action=AuditAction.DELETE,
+        object_type=object_type,
+        outcome=AuditOutcome.SUCCESS,
+        at__gte=since,
+    ).order_by("at", "id")

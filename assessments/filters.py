@@ -1,12 +1,13 @@
 import django_filters
 
-from api.filters import CLINICAL, StrictFilterSet
+from api.filters import CLINICAL, StrictFilterSet, UpdatedSinceFilter, client_ids_filter
 from assessments.instruments import INSTRUMENT_CHOICES
 from assessments.models import Assessment, RiskFlag
 
 
 class AssessmentFilter(StrictFilterSet):
-    client = django_filters.UUIDFilter(field_name="client_id")
+    client = client_ids_filter()
+    updated_since = UpdatedSinceFilter(also=("client",))
     instrument = django_filters.ChoiceFilter(
         choices=INSTRUMENT_CHOICES, label="Instrument." + CLINICAL
     )
@@ -22,14 +23,22 @@ class AssessmentFilter(StrictFilterSet):
 
     class Meta:
         model = Assessment
-        fields = ["client", "instrument", "administered_after", "administered_before"]
+        fields = [
+            "client",
+            "instrument",
+            "administered_after",
+            "administered_before",
+            "updated_since",
+        ]
 
     def filter_include_voided(self, queryset, name, value):
         return queryset if value else queryset.filter(voided_at__isnull=True)
 
 
 class RiskFlagFilter(StrictFilterSet):
-    client = django_filters.UUIDFilter(field_name="client_id")
+    client = client_ids_filter()
+    # A flag reads whether its assessment is voided: voiding it changes the flag.
+    updated_since = UpdatedSinceFilter(also=("client", "assessment"))
     open = django_filters.BooleanFilter(
         field_name="acknowledged_at", lookup_expr="isnull", label="Not yet acknowledged." + CLINICAL
     )
@@ -38,4 +47,4 @@ class RiskFlagFilter(StrictFilterSet):
 
     class Meta:
         model = RiskFlag
-        fields = ["client", "open"]
+        fields = ["client", "open", "updated_since"]

@@ -11,6 +11,7 @@ from assessments.instruments.base import Direction
 from assessments.models import RECORDABLE_SOURCES, Assessment, AssessmentSource, RiskFlag
 from clients.access import clinical_clients
 from clients.models import Client
+from clients.serializers import ClientNameField
 from sessions.models import Session
 from sessions.selectors import clinical_sessions
 
@@ -85,6 +86,8 @@ class AssessmentSerializer(serializers.ModelSerializer):
     """An administration of an instrument. The server computes the scores."""
 
     client = ScopedRelatedField(Client, scope=clinical_clients)
+    client_name = ClientNameField()
+    response_optional_fields = ("client_name",)
     session = ScopedRelatedField(Session, scope=clinical_sessions, required=False, allow_null=True)
     instrument = serializers.ChoiceField(choices=INSTRUMENT_CHOICES)
     source = AssessmentSourceField(
@@ -125,6 +128,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "client",
+            "client_name",
             "instrument",
             "administered_on",
             "source",
@@ -199,6 +203,8 @@ class RiskFlagSerializer(serializers.ModelSerializer):
 
     flag = serializers.ChoiceField(choices=FLAG_CHOICES, read_only=True)
     is_open = serializers.BooleanField(read_only=True)
+    client_name = ClientNameField()
+    response_optional_fields = ("client_name",)
     assessment_voided = serializers.SerializerMethodField()
 
     class Meta:
@@ -206,6 +212,7 @@ class RiskFlagSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "client",
+            "client_name",
             "assessment",
             "assessment_voided",
             "flag",

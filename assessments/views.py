@@ -19,6 +19,7 @@ from assessments.serializers import (
     VoidSerializer,
 )
 from clients.access import clinical_access
+from clients.views import ClientNamesMixin
 
 
 @extend_schema(tags=["assessments"])
@@ -71,6 +72,7 @@ class InstrumentViewSet(viewsets.ViewSet):
     ),
 )
 class AssessmentViewSet(
+    ClientNamesMixin,
     ClientRecordMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -124,6 +126,7 @@ class AssessmentViewSet(
     ),
 )
 class RiskFlagViewSet(
+    ClientNamesMixin,
     ClientRecordMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,

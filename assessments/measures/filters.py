@@ -1,6 +1,6 @@
 import django_filters
 
-from api.filters import StrictFilterSet
+from api.filters import StrictFilterSet, UpdatedSinceFilter, client_ids_filter
 from assessments.measures.models import (
     InvitationStatus,
     MeasureInvitation,
@@ -10,20 +10,22 @@ from assessments.measures.models import (
 
 
 class MeasureScheduleFilter(StrictFilterSet):
-    client = django_filters.UUIDFilter(field_name="client_id")
+    client = client_ids_filter()
+    updated_since = UpdatedSinceFilter(also=("client",))
     status = django_filters.ChoiceFilter(choices=ScheduleStatus.choices)
 
     class Meta:
         model = MeasureSchedule
-        fields = ["client", "status"]
+        fields = ["client", "status", "updated_since"]
 
 
 class MeasureInvitationFilter(StrictFilterSet):
-    client = django_filters.UUIDFilter(field_name="client_id")
+    client = client_ids_filter()
+    updated_since = UpdatedSinceFilter(also=("client",))
     schedule = django_filters.UUIDFilter(field_name="schedule_id")
     status = django_filters.ChoiceFilter(choices=InvitationStatus.choices)
     orderings = {"created_at": "created_at"}
 
     class Meta:
         model = MeasureInvitation
-        fields = ["client", "schedule", "status"]
+        fields = ["client", "schedule", "status", "updated_since"]

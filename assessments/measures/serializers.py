@@ -16,6 +16,7 @@ from assessments.measures.models import (
 )
 from clients.access import clinical_clients
 from clients.models import Client
+from clients.serializers import ClientNameField
 
 DAYS_1_TO_30 = {"min_value": 1, "max_value": 30}
 
@@ -52,6 +53,8 @@ class MeasureScheduleSerializer(serializers.ModelSerializer):
     will (null when the schedule sends around sessions, is paused or stopped, or has ended)."""
 
     client = ScopedRelatedField(Client, scope=clinical_clients)
+    client_name = ClientNameField()
+    response_optional_fields = ("client_name",)
     instruments = InstrumentsField()
     status = serializers.ChoiceField(
         choices=ScheduleStatus.choices,
@@ -65,6 +68,7 @@ class MeasureScheduleSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "client",
+            "client_name",
             "instruments",
             "kind",
             "starts_on",
@@ -171,6 +175,8 @@ class MeasureInvitationSerializer(serializers.ModelSerializer):
     is never shown again: only the client's message carries it."""
 
     client = ScopedRelatedField(Client, scope=clinical_clients)
+    client_name = ClientNameField()
+    response_optional_fields = ("client_name",)
     instruments = InstrumentsField()
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.EMAIL)
     status = serializers.ChoiceField(choices=InvitationStatus.choices, read_only=True)
@@ -187,6 +193,7 @@ class MeasureInvitationSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "client",
+            "client_name",
             "instruments",
             "channel",
             "status",

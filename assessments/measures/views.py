@@ -15,6 +15,7 @@ from assessments.measures.serializers import (
     MeasureScheduleSerializer,
 )
 from clients.access import clinical_access
+from clients.views import ClientNamesMixin
 
 
 @extend_schema(tags=["measures"])
@@ -24,6 +25,7 @@ from clients.access import clinical_access
     ),
 )
 class MeasureScheduleViewSet(
+    ClientNamesMixin,
     ClientRecordMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -64,6 +66,7 @@ class MeasureScheduleViewSet(
     ),
 )
 class MeasureInvitationViewSet(
+    ClientNamesMixin,
     ClientRecordMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,

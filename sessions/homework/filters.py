@@ -4,14 +4,15 @@ import django_filters
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
 
-from api.filters import CLINICAL, StrictFilterSet
+from api.filters import CLINICAL, StrictFilterSet, UpdatedSinceFilter, client_ids_filter
 from api.timezones import practice_today
 from api.vocabulary import Root, Strategy
 from sessions.homework.models import Homework, HomeworkStatus, HomeworkTemplate
 
 
 class HomeworkFilter(StrictFilterSet):
-    client = django_filters.UUIDFilter(field_name="client_id")
+    client = client_ids_filter()
+    updated_since = UpdatedSinceFilter(also=("client",))
     status = django_filters.ChoiceFilter(choices=HomeworkStatus.choices, label="Status." + CLINICAL)
     strategy = django_filters.ChoiceFilter(choices=Strategy.choices, label="Strategy." + CLINICAL)
     overdue = django_filters.BooleanFilter(
@@ -27,7 +28,15 @@ class HomeworkFilter(StrictFilterSet):
 
     class Meta:
         model = Homework
-        fields = ["client", "status", "strategy", "overdue", "due_before", "due_after"]
+        fields = [
+            "client",
+            "status",
+            "strategy",
+            "overdue",
+            "due_before",
+            "due_after",
+            "updated_since",
+        ]
 
     def filter_overdue(self, queryset, name, value):
         today = practice_today(self.request.user.practice)

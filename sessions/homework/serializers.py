@@ -6,6 +6,7 @@ from api.timezones import practice_today
 from api.vocabulary import Strategy
 from clients.access import clinical_clients
 from clients.models import Client
+from clients.serializers import ClientNameField
 from sessions.homework.models import Homework, HomeworkTemplate
 from sessions.models import Session
 from sessions.selectors import clinical_sessions
@@ -47,6 +48,8 @@ class HomeworkSerializer(serializers.ModelSerializer):
     """Homework assigned to a client. Its status changes only through the lifecycle actions."""
 
     client = ScopedRelatedField(Client, scope=clinical_clients)
+    client_name = ClientNameField()
+    response_optional_fields = ("client_name",)
     session = ScopedRelatedField(
         Session,
         scope=clinical_sessions,
@@ -76,6 +79,7 @@ class HomeworkSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "client",
+            "client_name",
             "session",
             "strategy",
             "template",

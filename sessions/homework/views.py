@@ -12,6 +12,7 @@ from api.examples import EXAMPLE_CLIENT_ID, request_example
 from api.schema import problem
 from api.viewsets import ClientRecordMixin, RecordMixin, ScopedViewSetMixin
 from clients.access import clinical_access, clinical_client_or_404
+from clients.views import ClientNamesMixin
 from sessions.homework import services
 from sessions.homework.filters import HomeworkFilter, HomeworkTemplateFilter
 from sessions.homework.models import Homework, HomeworkStatus, HomeworkTemplate
@@ -58,6 +59,7 @@ def _closing(serializer_class):
     cancel=_closing(HomeworkOutcomeNoteSerializer),
 )
 class HomeworkViewSet(
+    ClientNamesMixin,
     ClientRecordMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,

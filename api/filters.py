@@ -276,16 +276,19 @@ def _sort_alias(name: str) -> str:
 # request's own transaction, so the trail holds a deletion exactly when it happened.
 
 
-def deletions(user, object_type: str, since) -> QuerySet[AuditEvent]:
-    """Successful deletions of `object_type` records in `user`'s practice at or after `since`,
-    of clients the trail shows `user` was served something of: a caller learns only of the
-    deletion of what they may hold a copy of, never of other clients' records."""
+def deletions(user, object_type: str, since=None) -> QuerySet[AuditEvent]:
+    """Successful deletions of `object_type` records in `user`'s practice (at or after
+    `since`, if given), of clients the trail shows `user` was served something of: a caller
+    learns only of the deletion of what they may hold a copy of, never of other clients'
+    records."""
     served = AuditEvent.objects.filter(actor_id=user.pk, client_id=OuterRef("client_id"))
-    return AuditEvent.objects.filter(
+    events = AuditEvent.objects.filter(
         Exists(served),
         practice_id=user.practice_id,
         action=AuditAction.DELETE,
         object_type=object_type,
         outcome=AuditOutcome.SUCCESS,
-        at__gte=since,
-    ).order_by("at", "id")
+    )
+    if since is not None:
+        events = events.filter(at__gte=since)
+    return events.order_by("at", "id")

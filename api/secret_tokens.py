@@ -1,6 +1,7 @@
-"""Secrets carried in a URL (a calendar feed's address): 256 random bits, shown once to the
-person they are issued to and stored only as their SHA-256 digest, so the database alone opens
-nothing. A digest without a salt is enough: a token is random, never a guessable word."""
+"""Secrets carried in a URL (a client's measure link, a calendar feed's address): 256 random
+bits, shown once to the person they are issued to and stored only as their SHA-256 digest, so
+the database alone opens nothing. A digest without a salt is enough: a token is random, never
+a guessable word."""
 
 import hashlib
 import re

@@ -292,6 +292,9 @@ REST_FRAMEWORK = {
         # Opening and submitting client measure links (assessments/measures/throttles.py).
         "measure_link_address": os.environ.get("MEASURE_LINK_ADDRESS_RATE", "120/hour"),
         "measure_link_token": os.environ.get("MEASURE_LINK_TOKEN_RATE", "30/hour"),
+        # Calendar feeds (sessions/calendar): providers fetch from shared addresses.
+        "calendar_feed_address": os.environ.get("CALENDAR_FEED_ADDRESS_RATE", "600/hour"),
+        "calendar_feed_token": os.environ.get("CALENDAR_FEED_TOKEN_RATE", "60/hour"),
     },
     # Throttles key on the client address: REMOTE_ADDR, unless NUM_PROXIES trusted proxies in
     # front of the app set X-Forwarded-For (never trust a client-supplied header by default).

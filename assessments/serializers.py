@@ -87,7 +87,6 @@ class AssessmentSerializer(serializers.ModelSerializer):
 
     client = ScopedRelatedField(Client, scope=clinical_clients)
     client_name = ClientNameField()
-    response_optional_fields = ("client_name",)
     session = ScopedRelatedField(Session, scope=clinical_sessions, required=False, allow_null=True)
     instrument = serializers.ChoiceField(choices=INSTRUMENT_CHOICES)
     source = AssessmentSourceField(
@@ -204,7 +203,6 @@ class RiskFlagSerializer(serializers.ModelSerializer):
     flag = serializers.ChoiceField(choices=FLAG_CHOICES, read_only=True)
     is_open = serializers.BooleanField(read_only=True)
     client_name = ClientNameField()
-    response_optional_fields = ("client_name",)
     assessment_voided = serializers.SerializerMethodField()
 
     class Meta:

@@ -68,7 +68,8 @@ class Client(RecordModel):
 
     @property
     def display_name(self) -> str:
-        """The name a clinician's screens show: the preferred name, if any, and family name."""
+        """How staff address a client: their preferred name, or else their given name, then
+        their family name."""
         return f"{self.preferred_name or self.given_name} {self.family_name}"
 
 

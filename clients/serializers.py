@@ -14,39 +14,16 @@ from clients.selectors import CARE_TEAM, PRESENTING_ROOTS, clinical_staff
 CARE_TEAM_MAX = 20
 
 
-def client_display_name(client: Client) -> str:
-    """How staff address a client: their preferred name, or else their given name, then their
-    family name."""
-    return f"{client.preferred_name or client.given_name} {client.family_name}"
-
-
-# The serializer context key under which a view asks for its records' client names.
-CLIENT_NAMES = "client_names"
-
-
 class ClientNameField(serializers.CharField):
-    """The display name of a record's client (`client_display_name`), read-only, on the
-    records of the views that ask for it (`CLIENT_NAMES` in the context: `ClientNamesMixin`
-    in clients/views.py, which selects each record's client with it, so a page stays one
-    query). Records shown inside one client's own progress or report leave it out: the client
-    is named there once, and no query is spent per record. A serializer with the field lists
-    it in `response_optional_fields`."""
+    """The display name of a record's client (`Client.display_name`), read-only. Whoever
+    lists such records selects each one's client with it (`ClientNamesMixin` in
+    clients/views.py), so that a page stays one query."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault(
-            "help_text",
-            "The client's preferred name, or else given name, then family name: for display. "
-            "Absent where records are shown inside one client's progress.",
+            "help_text", "The client's preferred name, or else given name, then family name."
         )
-        super().__init__(source="client", read_only=True, **kwargs)
-
-    def get_attribute(self, instance):
-        if not self.context.get(CLIENT_NAMES):
-            raise serializers.SkipField
-        return super().get_attribute(instance)
-
-    def to_representation(self, client: Client) -> str:
-        return client_display_name(client)
+        super().__init__(source="client.display_name", read_only=True, **kwargs)
 
 
 class PresentingRootSerializer(serializers.ModelSerializer):

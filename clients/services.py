@@ -97,8 +97,19 @@ def client_update(
     return client
 
 
+# The records that point at a client and keep it (its apps' models name it, with PROTECT).
+CLINICAL_RECORDS = (
+    "sessions",
+    "appointment_series",
+    "homework",
+    "assessments",
+    "measure_schedules",
+    "measure_invitations",
+)
+
+
 def client_has_clinical_records(client: Client) -> bool:
-    return client.sessions.exists() or client.homework.exists() or client.assessments.exists()
+    return any(getattr(client, records).exists() for records in CLINICAL_RECORDS)
 
 
 @transaction.atomic

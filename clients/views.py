@@ -15,7 +15,7 @@ from clients.access import client_access, require_write
 from clients.filters import ClientFilter
 from clients.models import Client
 from clients.selectors import clients_for_reading
-from clients.serializers import CLIENT_NAMES, ClientSerializer
+from clients.serializers import ClientSerializer
 
 
 class ClientNamesMixin:
@@ -24,9 +24,6 @@ class ClientNamesMixin:
 
     def get_queryset(self):
         return super().get_queryset().select_related("client")
-
-    def get_serializer_context(self):
-        return {**super().get_serializer_context(), CLIENT_NAMES: True}
 
 
 class DeletionSerializer(serializers.Serializer):
@@ -46,8 +43,8 @@ class DeletionPage(CursorPage):
 DELETIONS_SINCE = OpenApiParameter(
     "since",
     OpenApiTypes.DATETIME,
-    required=True,
-    description="Deletions at or after this moment (RFC 3339, with its offset).",
+    description="Deletions at or after this moment (RFC 3339, with its offset); every one "
+    "unless given.",
 )
 
 
@@ -71,8 +68,9 @@ class DeletionsMixin:
         paginator = self.paginator
         known = {"since", paginator.cursor_query_param, paginator.page_size_query_param}
         refuse_unknown_parameters(request.query_params, known)
+        given = request.query_params.get("since")
         try:
-            since = MomentField(required=True).clean(request.query_params.get("since"))
+            since = None if given is None else MomentField(required=True).clean(given)
         except ValidationError as error:
             raise exceptions.ValidationError({"since": error.messages}) from error
         events = deletions(request.user, self.audit_object_type, since)

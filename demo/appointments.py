@@ -1,9 +1,11 @@
 """The demo practice's recurring appointments: a weekly series, so that the calendar views and
-a series' changes can be tried."""
+a series' changes can be tried; and the clinician's calendar feed (its address is not printed:
+rotate it to get one)."""
 
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from api.auth.calendar.services import feed_create
 from api.timezones import practice_today
 from clients.models import Client
 from sessions.appointments.models import AppointmentSeries
@@ -19,6 +21,7 @@ def load_appointments(practice_id) -> None:
     )
     if AppointmentSeries.objects.filter(client=client).exists():
         return
+    feed_create(user=client.primary_clinician)
     first_day = practice_today(client.practice) + timedelta(weeks=2)
     series_create(
         by=client.primary_clinician,

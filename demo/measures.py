@@ -5,9 +5,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from api.secret_tokens import digest
 from assessments.measures.models import InvitationStatus, MeasureInvitation, MeasureSchedule
 from assessments.measures.services import schedule_create
-from assessments.measures.tokens import digest
 from clients.models import Client
 
 # A demo's link is public knowledge: demo data only, never in a real practice.

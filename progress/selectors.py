@@ -75,7 +75,7 @@ def session_counts(client: Client) -> dict:
 def open_risk_flags(client: Client) -> list[RiskFlag]:
     return list(
         RiskFlag.objects.filter(client=client, acknowledged_at__isnull=True).select_related(
-            "assessment"
+            "assessment", "client"
         )
     )
 

@@ -1,13 +1,19 @@
 import django_filters
 from django.db.models import Exists, OuterRef
 
-from api.filters import CLINICAL, StrictFilterSet, UtcDateTimeFilter
+from api.filters import (
+    CLINICAL,
+    StrictFilterSet,
+    UpdatedSinceFilter,
+    UtcDateTimeFilter,
+    client_ids_filter,
+)
 from api.vocabulary import Root
 from sessions.models import Session, SessionRoot, SessionStatus
 
 
 class SessionFilter(StrictFilterSet):
-    client = django_filters.UUIDFilter(field_name="client_id")
+    client = client_ids_filter()
     clinician = django_filters.UUIDFilter(field_name="clinician_id")
     status = django_filters.ChoiceFilter(choices=SessionStatus.choices)
     root = django_filters.ChoiceFilter(
@@ -15,13 +21,22 @@ class SessionFilter(StrictFilterSet):
     )
     starts_after = UtcDateTimeFilter(field_name="starts_at", lookup_expr="gte")
     starts_before = UtcDateTimeFilter(field_name="starts_at", lookup_expr="lt")
+    updated_since = UpdatedSinceFilter(also=("client",))
 
     clinical_filters = ("root",)
     orderings = {"starts_at": "starts_at"}
 
     class Meta:
         model = Session
-        fields = ["client", "clinician", "status", "root", "starts_after", "starts_before"]
+        fields = [
+            "client",
+            "clinician",
+            "status",
+            "root",
+            "starts_after",
+            "starts_before",
+            "updated_since",
+        ]
 
     def filter_root(self, queryset, name, value):
         return queryset.filter(

@@ -11,6 +11,7 @@ from api.vocabulary import Root
 from clients.access import clinical_clients
 from clients.models import Client
 from clients.selectors import clinical_staff
+from clients.serializers import ClientNameField
 from sessions.models import Addendum, Session
 from sessions.notes import NoteField
 from sessions.selectors import ADDENDA, ROOTS
@@ -75,12 +76,14 @@ class SessionSerializer(serializers.ModelSerializer):
     note = NoteField()
     addenda = AddendumSerializer(many=True, read_only=True)
     allow_double_booking = allow_double_booking_field()
+    client_name = ClientNameField()
 
     class Meta:
         model = Session
         fields = [
             "id",
             "client",
+            "client_name",
             "clinician",
             "starts_at",
             "duration_minutes",

@@ -204,6 +204,7 @@ def addendum_create(*, session: Session, by: User, text: str) -> Addendum:
     require_write(by, session.client)
     if not session.is_signed:
         raise Conflict("The note is not signed yet; edit it instead.")
+    session.save(update_fields=["updated_at"])  # the session reads differently from now on
     return Addendum.objects.create(
         session=session, practice_id=session.practice_id, author=by, text=text
     )

@@ -7,6 +7,7 @@ from api.examples import EXAMPLE_CLIENT_ID, request_example
 from api.schema import problem
 from api.viewsets import ClientRecordMixin
 from clients.access import clinical_access
+from clients.views import ClientNamesMixin, DeletionsMixin
 from sessions import services
 from sessions.appointments import services as appointments
 from sessions.appointments.serializers import (
@@ -74,7 +75,7 @@ A_SESSION_WITH_A_DAP_NOTE = request_example(
         responses={200: AppointmentSerializer(many=True), **problem(409, "Not scheduled.")},
     ),
 )
-class SessionViewSet(ClientRecordMixin, viewsets.ModelViewSet):
+class SessionViewSet(DeletionsMixin, ClientNamesMixin, ClientRecordMixin, viewsets.ModelViewSet):
     """Therapy sessions of the clients you may see. Only a session's clinician changes, signs
     or deletes it; once signed its note is locked (409) and corrections are addenda. The
     clinician's supervisor reads it and co-signs. Admins see no sessions."""
@@ -92,7 +93,11 @@ class SessionViewSet(ClientRecordMixin, viewsets.ModelViewSet):
         return sessions_for_reading(super().get_queryset())
 
     def _reread(self, session: Session) -> Session:
-        return sessions_for_reading(Session.objects.filter(pk=session.pk)).get()
+        return (
+            sessions_for_reading(Session.objects.filter(pk=session.pk))
+            .select_related("client")
+            .get()
+        )
 
     def perform_create(self, serializer):
         session = services.session_create(by=self.request.user, **serializer.validated_data)

@@ -4,7 +4,7 @@ import factory
 from django.utils import timezone
 
 from api.auth.models import Practice, Role, User
-from assessments.measures.tokens import new_token
+from api.secret_tokens import new_token
 from assessments.services import assessment_record
 from sessions.appointments.services import series_create
 

@@ -8,6 +8,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
 from api.auth import tokens
+from api.auth.calendar.models import CalendarFeed
 from api.auth.models import Practice, Role, User
 from api.exceptions import Conflict
 from api.throttles import lockout
@@ -156,13 +157,15 @@ def refresh_tokens_revoke(*, user: User) -> int:
 
 @transaction.atomic
 def user_deactivate(*, user: User, by: User) -> User:
-    """Deactivate a member: no more logins or refreshes. Nothing is deleted, because clinical
-    records point at their authors. Admins cannot deactivate themselves."""
+    """Deactivate a member: no more logins or refreshes, and their calendar feed's address
+    stops working for good (reactivated, they make a new one). Nothing else is deleted,
+    because clinical records point at their authors. Admins cannot deactivate themselves."""
     if user.pk == by.pk:
         raise Conflict("You cannot deactivate your own account.")
     user.is_active = False
     user.save(update_fields=["is_active", "updated_at"])
     refresh_tokens_revoke(user=user)
+    CalendarFeed.objects.filter(user=user).delete()
     return user
 
 

@@ -7,9 +7,9 @@ from datetime import timedelta
 from django.utils import timezone
 
 from api.auth.models import Role, User
+from api.secret_tokens import new_token
 from assessments.measures import messages
 from assessments.measures.models import Channel, InvitationStatus, MeasureInvitation
-from assessments.measures.tokens import new_token
 from assessments.models import RiskFlag
 
 logger = logging.getLogger(__name__)

@@ -11,12 +11,12 @@ from datetime import timedelta
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
+from api.secret_tokens import digest, is_token_shaped
 from api.tenancy import all_practices
 from api.timezones import practice_today
 from assessments.instruments import INSTRUMENTS
 from assessments.measures.models import OPEN_INVITATION, InvitationStatus, MeasureInvitation
 from assessments.measures.tasks import alert_risk
-from assessments.measures.tokens import digest, is_token_shaped
 from assessments.models import AssessmentSource, RiskFlag
 from assessments.services import score_and_store
 
@@ -62,7 +62,7 @@ def open_link(invitation: MeasureInvitation) -> MeasureInvitation:
     if invitation.opened_at is None:
         invitation.opened_at = timezone.now()
         MeasureInvitation.objects.filter(pk=invitation.pk, opened_at__isnull=True).update(
-            opened_at=invitation.opened_at
+            opened_at=invitation.opened_at, updated_at=invitation.opened_at
         )
     return invitation
 

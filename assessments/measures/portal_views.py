@@ -11,12 +11,12 @@ from rest_framework.views import APIView
 from api.audit.models import AuditAction
 from api.audit.services import audit_record
 from api.schema import problem
+from api.secret_tokens import TOKEN_PATTERN
 from api.tenancy import practice_scope
 from assessments.instruments import INSTRUMENTS
 from assessments.instruments.serializers import InstrumentSerializer
 from assessments.measures import portal
 from assessments.measures.throttles import LINK_THROTTLES
-from assessments.measures.tokens import TOKEN_PATTERN
 from assessments.serializers import MOST_ITEMS
 
 LINK_CLOSED = (

@@ -54,7 +54,6 @@ class MeasureScheduleSerializer(serializers.ModelSerializer):
 
     client = ScopedRelatedField(Client, scope=clinical_clients)
     client_name = ClientNameField()
-    response_optional_fields = ("client_name",)
     instruments = InstrumentsField()
     status = serializers.ChoiceField(
         choices=ScheduleStatus.choices,
@@ -176,7 +175,6 @@ class MeasureInvitationSerializer(serializers.ModelSerializer):
 
     client = ScopedRelatedField(Client, scope=clinical_clients)
     client_name = ClientNameField()
-    response_optional_fields = ("client_name",)
     instruments = InstrumentsField()
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.EMAIL)
     status = serializers.ChoiceField(choices=InvitationStatus.choices, read_only=True)

@@ -1,34 +1,19 @@
-"""Measure links are open to anyone who has one: each is rate-limited per address (someone
-trying links) and per link (someone hammering one). A page and its JSON twin share the limits."""
+"""Measure links' rate limits, per address and per link (api/throttles/secret_links.py). A
+page and its JSON twin share them."""
 
-from rest_framework.throttling import SimpleRateThrottle
-
-from assessments.measures.tokens import digest
+from api.throttles.secret_links import PerAddressThrottle, PerTokenThrottle, wait
 
 
-class MeasureLinkAddressThrottle(SimpleRateThrottle):
+class MeasureLinkAddressThrottle(PerAddressThrottle):
     scope = "measure_link_address"
 
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
-
-class MeasureLinkTokenThrottle(SimpleRateThrottle):
+class MeasureLinkTokenThrottle(PerTokenThrottle):
     scope = "measure_link_token"
-
-    def get_cache_key(self, request, view):
-        token = str(view.kwargs.get("token", ""))[:100]
-        return self.cache_format % {"scope": self.scope, "ident": digest(token)}
 
 
 LINK_THROTTLES = (MeasureLinkAddressThrottle, MeasureLinkTokenThrottle)
 
 
 def link_wait(request, view) -> float | None:
-    """Seconds to wait before this link may be tried again from here; None if it may now."""
-    waits = [
-        throttle.wait() or 1.0
-        for throttle in (cls() for cls in LINK_THROTTLES)
-        if not throttle.allow_request(request, view)
-    ]
-    return max(waits) if waits else None
+    return wait(LINK_THROTTLES, request, view)

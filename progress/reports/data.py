@@ -96,9 +96,9 @@ def report_data(client_id, *, include_notes: bool = False) -> ReportData:
         client=client,
         progress=client_progress(client),
         administrations=list(
-            Assessment.objects.filter(client=client, voided_at__isnull=True).order_by(
-                "administered_on", "created_at", "id"
-            )
+            Assessment.objects.filter(client=client, voided_at__isnull=True)
+            .select_related("client")
+            .order_by("administered_on", "created_at", "id")
         ),
         sessions=list(
             Session.objects.filter(client=client)

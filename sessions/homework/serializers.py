@@ -49,7 +49,6 @@ class HomeworkSerializer(serializers.ModelSerializer):
 
     client = ScopedRelatedField(Client, scope=clinical_clients)
     client_name = ClientNameField()
-    response_optional_fields = ("client_name",)
     session = ScopedRelatedField(
         Session,
         scope=clinical_sessions,

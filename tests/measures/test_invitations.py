@@ -9,10 +9,10 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from api.auth.models import Practice
+from api.secret_tokens import digest
 from assessments.instruments import INSTRUMENTS
 from assessments.measures import sms, tasks
 from assessments.measures.models import MeasureInvitation
-from assessments.measures.tokens import digest
 from clients.models import Client
 from tests.factories import MeasureInvitationFactory
 from tests.helpers import assert_problem

@@ -11,8 +11,8 @@ import pytest
 from django.utils import timezone
 
 from api.audit.models import AuditEvent
+from api.secret_tokens import new_token
 from assessments.measures.throttles import MeasureLinkAddressThrottle, MeasureLinkTokenThrottle
-from assessments.measures.tokens import new_token
 from assessments.models import Assessment
 from tests.factories import MeasureInvitationFactory
 from tests.helpers import assert_problem

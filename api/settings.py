@@ -364,6 +364,8 @@ SPECTACULAR_SETTINGS = {
         "MeasureScheduleStatusEnum": "assessments.measures.models.ScheduleStatus",
         "MeasureChannelEnum": "assessments.measures.models.Channel",
         "MeasureInvitationStatusEnum": "assessments.measures.models.InvitationStatus",
+        "WorkQueueReasonEnum": "progress.work_queue.selectors.Reason",
+        "WorkQueueRecordTypeEnum": "progress.work_queue.selectors.RecordType",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -122,13 +122,12 @@ def session_reschedule(
     moving = _scheduled(session, following=following)
     time_zone = session.client.practice.time_zone
     step = recurrence.wall_clock_difference(session.starts_at, starts_at, time_zone)
-    duration = duration_minutes or session.duration_minutes
     for moved in moving:
         moved.starts_at = recurrence.shifted(moved.starts_at, step, time_zone)
         moved.duration_minutes = duration_minutes or moved.duration_minutes
     found = conflicts.clashes(
         session.clinician_id,
-        [(s.starts_at, s.starts_at + timedelta(minutes=duration)) for s in moving],
+        [(s.starts_at, s.ends_at) for s in moving],
         ignoring=[s.pk for s in moving],
     )
     conflicts.refuse_unless_allowed(found, allowed=allow_double_booking)

@@ -23,9 +23,10 @@ def utc(*parts: int) -> datetime:
 
 
 def series_body(client, starts_at: str = "2099-03-02T10:00:00Z", **fields) -> dict:
-    """A weekly series of four 50-minute video sessions, unless `fields` say otherwise."""
+    """A weekly series of four 50-minute video sessions for `client` (or a client's id),
+    unless `fields` say otherwise."""
     body = {
-        "client": str(client.pk),
+        "client": str(getattr(client, "pk", client)),
         "starts_at": starts_at,
         "interval_weeks": 1,
         "count": 4,

@@ -1,5 +1,6 @@
 """Appointments: recurring series, and the calendar's view of sessions (day, week, month)."""
 
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 
@@ -25,7 +26,10 @@ class AppointmentSeriesViewSet(
     a scheduled session at once; over another scheduled session of the clinician's it is a
     409 naming it, unless `allow_double_booking`. Admins see none."""
 
-    queryset = AppointmentSeries.objects.prefetch_related("sessions")
+    # Only what a series shows of its sessions: their ids in order, no note to decrypt.
+    queryset = AppointmentSeries.objects.prefetch_related(
+        Prefetch("sessions", queryset=Session.objects.only("pk", "series_id", "starts_at"))
+    )
     audit_object_type = "appointment_series"
     serializer_class = AppointmentSeriesSerializer
     ordering = ("starts_at", "id")

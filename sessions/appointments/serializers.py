@@ -56,8 +56,8 @@ class AppointmentSeriesSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_by", "created_at", "updated_at"]
 
     def get_sessions(self, series) -> list[str]:
-        """The ids of its appointments, soonest first, whatever became of each (sorted here:
-        a query ordering them would read past the list's prefetch, one query a series)."""
+        """The ids of its appointments, soonest first, whatever became of each."""
+        # Sorted here: a query ordering them would bypass the list's prefetch (one per series).
         in_order = sorted(
             series.sessions.all(), key=lambda session: (session.starts_at, session.pk)
         )

@@ -82,7 +82,8 @@ def _scheduled(session: Session, *, following: bool) -> list[Session]:
     if not following or session.series_id is None:
         return [session]
     return list(
-        Session.objects.select_for_update()
+        Session.objects.select_for_update(of=("self",))
+        .select_related("client")  # whose name the answer shows
         .filter(
             series_id=session.series_id,
             status=SessionStatus.SCHEDULED,
@@ -143,7 +144,9 @@ def session_cancel(
 ) -> list[Session]:
     """Cancel a scheduled session with a reason (409 if not scheduled), and with `following`
     every later scheduled one of its series. Kept on record: cancelled, not deleted."""
-    session = Session.objects.select_for_update().get(pk=session.pk)
+    session = (
+        Session.objects.select_for_update(of=("self",)).select_related("client").get(pk=session.pk)
+    )
     refuse_unless_own(session, by)
     _refuse_unless_scheduled(session, "cancelled")
     cancelled = _scheduled(session, following=following)

@@ -4,8 +4,11 @@ ended, refusals included; and the series list reads in a fixed number of queries
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from api.audit.models import AuditEvent
+from sessions.models import Session
 from tests.appointments.conftest import (
     APPOINTMENTS,
     SERIES,
@@ -183,3 +186,45 @@ def test_the_series_list_reads_in_a_fixed_number_of_queries(
 
 # Pinned: the page's series, their sessions' ids, and the audit events' one insert.
 SERIES_LIST_QUERIES = 3
+
+
+# Each series' first Monday, and the Tuesday its rest moves to.
+MONDAY_AND_TUESDAY = {
+    2: (utc(2099, 3, 2, 10), "2099-03-03T10:00:00Z"),
+    12: (utc(2099, 6, 1, 10), "2099-06-02T10:00:00Z"),
+}
+
+
+@pytest.mark.parametrize(
+    ("action", "body"),
+    [
+        ("reschedule", lambda tuesday: {"starts_at": tuesday, "following": True}),
+        ("cancel", lambda tuesday: {"reason": "other", "following": True}),
+    ],
+    ids=["reschedule", "cancel"],
+)
+def test_changing_the_rest_of_a_series_reads_the_same_however_long(
+    action, body, clinician, as_user
+):
+    """The rest of a series of 2 or of 12: the same reads (no client read per session for the
+    answer's names), and one update per session."""
+    api = as_user(clinician)
+    reads, updates = {}, {}
+    for count, (monday, tuesday) in MONDAY_AND_TUESDAY.items():
+        series = AppointmentSeriesFactory(
+            client=ClientFactory(primary_clinician=clinician), starts_at=monday, count=count
+        )
+        first = series.sessions.order_by("starts_at").first()
+        with CaptureQueriesContext(connection) as queries:
+            response = api.post(session_url(first, action), body(tuesday), format="json")
+        assert response.status_code == 200, response.content
+        assert len(response.json()) == count
+        statements = [query["sql"] for query in queries.captured_queries]
+        reads[count] = sum(sql.startswith("SELECT") and " FROM " in sql for sql in statements)
+        updates[count] = sum(sql.startswith(f'UPDATE "{SESSION_TABLE}"') for sql in statements)
+
+    assert reads[2] == reads[12]
+    assert updates == {2: 2, 12: 12}
+
+
+SESSION_TABLE = Session._meta.db_table

@@ -79,6 +79,18 @@ def pagination_pages(result, generator, request, public):
     return result
 
 
+def listed_parameters_hold_an_item(result, generator, request, public):
+    """A query parameter that takes a list (`?client=<id>,<id>`) names at least one: empty, it
+    says nothing, and is refused as every empty parameter is."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", ()):
+                schema = parameter.get("schema", {})
+                if parameter.get("in") == "query" and schema.get("type") == "array":
+                    schema["minItems"] = 1
+    return result
+
+
 def add_links(result, generator, request, public):
     """OpenAPI links from each create to the operations on what it created, so generated
     clients and stateful testers can follow `id` from one call to the next."""

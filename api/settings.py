@@ -373,6 +373,7 @@ SPECTACULAR_SETTINGS = {
         "api.schema_hooks.inline_polymorphic_fields",
         "api.schema_hooks.request_defaults_in_descriptions",
         "api.schema_hooks.pagination_pages",
+        "api.schema_hooks.listed_parameters_hold_an_item",
     ],
 }
 

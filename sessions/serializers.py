@@ -12,6 +12,7 @@ from clients.access import clinical_clients
 from clients.models import Client
 from clients.selectors import clinical_staff
 from clients.serializers import ClientNameField
+from sessions.appointments.models import CancellationReason
 from sessions.models import Addendum, Session
 from sessions.notes import NoteField
 from sessions.selectors import ADDENDA, ROOTS
@@ -51,6 +52,20 @@ class RootCodesField(BoundedListField):
         return codes
 
 
+class CancellationReasonField(serializers.ChoiceField):
+    """Why a session was cancelled: null unless it was (stored blank)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=CancellationReason.choices, allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        return value or None
+
+    def run_validation(self, data=serializers.empty):
+        value = super().run_validation(data)
+        return "" if value is None else value
+
+
 def allow_double_booking_field() -> serializers.BooleanField:
     return serializers.BooleanField(
         write_only=True,
@@ -77,6 +92,10 @@ class SessionSerializer(serializers.ModelSerializer):
     addenda = AddendumSerializer(many=True, read_only=True)
     allow_double_booking = allow_double_booking_field()
     client_name = ClientNameField()
+    cancellation_reason = CancellationReasonField(
+        required=False,
+        help_text="Why a cancelled session was cancelled: required to cancel, null otherwise.",
+    )
 
     class Meta:
         model = Session
@@ -129,10 +148,6 @@ class SessionSerializer(serializers.ModelSerializer):
                 "be marked `completed` or `no_show` once it has started."
             },
             "series": {"help_text": "The recurring series it is an appointment of; null if none."},
-            "cancellation_reason": {
-                "help_text": "Why a cancelled session was cancelled: required to cancel, empty "
-                "otherwise."
-            },
             "cancelled_at": {"help_text": "When it was cancelled; null unless cancelled."},
             "double_booked": {
                 "help_text": "Booked over another scheduled session of the clinician's, on "

@@ -125,14 +125,14 @@ class SessionViewSet(DeletionsMixin, ClientNamesMixin, ClientRecordMixin, viewse
         session = services.session_cosign(session=self.get_object(), by=request.user)
         return Response(self.get_serializer(self._reread(session)).data)
 
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], pagination_class=None)
     def reschedule(self, request, pk=None):
         """Move a scheduled session (the session's clinician only), and with `following` the
         later appointments of its series by the same step on the practice's calendar. Answers
         the sessions moved, soonest first."""
         return self._appointments_change(RescheduleSerializer, appointments.session_reschedule)
 
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], pagination_class=None)
     def cancel(self, request, pk=None):
         """Cancel a scheduled session with a reason (the session's clinician only), and with
         `following` the later appointments of its series. Cancelled sessions stay on record.

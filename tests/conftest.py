@@ -1,9 +1,11 @@
 import contextlib
 import io
 import threading
+from importlib import import_module
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connection
@@ -22,6 +24,16 @@ from tests.factories import (
     UserFactory,
 )
 from tests.helpers import bearer, enable_mfa, sign_in_with_mfa, sign_note
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _modules_loaded_before_time_stands_still():
+    """The first request imports the URLconf and every view behind it. Imported while a test
+    holds time still (freezegun), a module would keep the fake clock for good (a throttle's
+    `timer`, a chart's date converter, a token's clock) in the tests that follow; loaded
+    before any test, it keeps the real ones."""
+    import_module(settings.ROOT_URLCONF)
+
 
 DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
 

@@ -53,8 +53,8 @@ def audit_records(
 ) -> list[AuditEvent]:
     """One event per client whose data the request served or changed (a list page of twenty
     clients is twenty events, so each client's trail is complete), or one with no client.
-    Ids are stored in their canonical form; one insert whatever the number. A client answering
-    from a measure link is no user: its `invitation` is the actor."""
+    Ids are stored in their canonical form, in one insert per batch the database takes. A
+    client answering from a measure link is no user: its `invitation` is the actor."""
     user = getattr(request, "user", None)
     if actor is None and invitation is None and user is not None and user.is_authenticated:
         actor = user

@@ -6,10 +6,15 @@ from api.fields import ScopedRelatedField
 from clients.access import clinical_clients
 from clients.models import Client
 from clients.selectors import clinical_staff
+from clients.serializers import ClientNameField
 from sessions.appointments.models import AppointmentSeries, CancellationReason
 from sessions.appointments.recurrence import MOST_OCCURRENCES
 from sessions.models import Modality, Session, SessionKind
-from sessions.serializers import STARTS_BEFORE, allow_double_booking_field
+from sessions.serializers import (
+    STARTS_BEFORE,
+    CancellationReasonField,
+    allow_double_booking_field,
+)
 
 
 class AppointmentSeriesSerializer(serializers.ModelSerializer):
@@ -101,8 +106,9 @@ class CancelSerializer(serializers.Serializer):
 class AppointmentSerializer(serializers.ModelSerializer):
     """A session as a calendar shows it: when, with whom, how; no clinical content."""
 
-    client_name = serializers.CharField(source="client.display_name", read_only=True)
+    client_name = ClientNameField()
     ends_at = serializers.DateTimeField(read_only=True)
+    cancellation_reason = CancellationReasonField(read_only=True)
 
     class Meta:
         model = Session

@@ -6,10 +6,6 @@ import contextlib
 from datetime import timedelta
 
 import pytest
-
-# Imported before any test freezes the clock: the throttles keep `time.time` as a class
-# attribute, which a module first imported under freezegun would hold as its fake, for good.
-import rest_framework.throttling  # noqa: F401
 from django.core import mail
 from django.utils import timezone
 from freezegun import freeze_time

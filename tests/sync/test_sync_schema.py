@@ -31,7 +31,11 @@ def parameters(schema, path: str) -> dict:
 def test_client_is_a_comma_separated_array_of_ids(schema, path):
     client = parameters(schema, path)["client"]
 
-    assert client["schema"] == {"type": "array", "items": {"type": "string", "format": "uuid"}}
+    assert client["schema"] == {
+        "type": "array",
+        "items": {"type": "string", "format": "uuid"},
+        "minItems": 1,  # an empty `?client=` says nothing: a 400
+    }
     assert (client["style"], client["explode"]) == ("form", False)
 
 

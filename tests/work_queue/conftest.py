@@ -2,10 +2,8 @@
 and the summary."""
 
 from datetime import UTC, datetime, timedelta
-from importlib import import_module
 
 import pytest
-from django.conf import settings
 from freezegun import freeze_time
 
 from tests.factories import ClientFactory, SessionFactory
@@ -17,15 +15,6 @@ SUMMARY = "/api/v1/work-queue/summary/"
 NOW = datetime(2026, 3, 11, 15, 0, tzinfo=UTC)
 # 23:00 on Tuesday 10 March 2026 in New York (EDT, UTC-4 since the 8th), Wednesday in UTC.
 NEW_YORK_EVENING = datetime(2026, 3, 11, 3, 0, tzinfo=UTC)
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _routes_loaded_before_time_stands_still():
-    """The first request imports the URLconf and every view behind it. Imported while
-    freezegun holds time still, a module would keep freezegun's clock and date class (a
-    chart's date converter, a token's clock) for the tests that follow; loaded now, it keeps
-    the real ones."""
-    import_module(settings.ROOT_URLCONF)
 
 
 @pytest.fixture

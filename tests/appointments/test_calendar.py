@@ -70,6 +70,7 @@ def test_a_row_is_what_a_calendar_shows_and_nothing_clinical(
     (row,) = response.json()["results"]
     assert set(row) == APPOINTMENT_FIELDS
     assert row["client_name"] == client_record.display_name
+    assert (row["status"], row["cancellation_reason"]) == ("scheduled", None)
     assert (row["starts_at"], row["ends_at"]) == ("2099-05-04T09:00:00Z", "2099-05-04T09:50:00Z")
     assert b"perfectionism" not in response.content
     assert b"risk_level" not in response.content

@@ -217,10 +217,12 @@ def test_reinstating_a_cancelled_session_clears_when_and_why(scheduled, clinicia
     cancel(api, session, reason="client_cancelled")
 
     response = api.patch(
-        session_url(session), {"status": "scheduled", "cancellation_reason": ""}, format="json"
+        session_url(session), {"status": "scheduled", "cancellation_reason": None}, format="json"
     )
 
     assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["cancellation_reason"], body["cancelled_at"]) == (None, None)
     stored = Session.objects.get(pk=session.pk)
     assert (stored.status, stored.cancellation_reason, stored.cancelled_at) == (
         "scheduled",

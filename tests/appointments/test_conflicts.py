@@ -127,7 +127,7 @@ def test_reinstating_a_cancelled_session_over_another_is_409(scheduled, clinicia
     before = stored_sessions()
 
     response = as_user(clinician).patch(
-        session_url(cancelled), {"status": "scheduled", "cancellation_reason": ""}, format="json"
+        session_url(cancelled), {"status": "scheduled", "cancellation_reason": None}, format="json"
     )
 
     assert_problem(response, 409, "starts_at")

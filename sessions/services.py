@@ -56,9 +56,12 @@ def _double_booked(session: Session, *, allowed: bool) -> bool:
     return bool(found)
 
 
-def _settle_cancellation(session: Session, changed: set[str]) -> None:
-    """A cancelled session says why (`cancellation_reason`) and when; no other has either."""
+def _settle_cancellation(session: Session, changed: set[str], given: set[str]) -> None:
+    """A cancelled session says why (`cancellation_reason`) and when; no other has either. A
+    session reinstated without a word on the reason forgets it."""
     if session.status != SessionStatus.CANCELLED:
+        if "status" in changed and "cancellation_reason" not in given:
+            session.cancellation_reason = ""
         if session.cancellation_reason:
             message = "Only a cancelled session has a cancellation reason."
             raise ValidationError({"cancellation_reason": [message]}, INCONSISTENT)
@@ -107,7 +110,7 @@ def session_create(
     refuse_clinician_off_caseload(clinician, by, client)
     session = Session(client=client, practice_id=client.practice_id, clinician=clinician, **fields)
     _refuse_future_attendance(session, set(fields))
-    _settle_cancellation(session, {"status"})
+    _settle_cancellation(session, {"status"}, set(fields))
     session.double_booked = _double_booked(session, allowed=allow_double_booking)
     session.save()
     _roots_replace(session, roots_addressed)
@@ -138,7 +141,7 @@ def session_update(
     for field, value in fields.items():
         setattr(session, field, value)
     _refuse_future_attendance(session, changed)
-    _settle_cancellation(session, changed)
+    _settle_cancellation(session, changed, set(fields))
     if changed & {"starts_at", "duration_minutes", "status"}:
         session.double_booked = _double_booked(session, allowed=allow_double_booking)
     session.save()

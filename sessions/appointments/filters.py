@@ -5,8 +5,14 @@ import django_filters
 from rest_framework.exceptions import ValidationError
 
 from api.exceptions import INCONSISTENT
-from api.filters import StrictFilterSet, UtcDateTimeFilter
+from api.filters import (
+    StrictFilterSet,
+    UpdatedSinceFilter,
+    UtcDateTimeFilter,
+    client_ids_filter,
+)
 from api.timezones import practice_today
+from sessions.appointments.models import AppointmentSeries
 from sessions.models import Session, SessionStatus
 
 # What a calendar asks for at once: a day, a week, a month view with its edges.
@@ -56,3 +62,13 @@ class AppointmentFilter(StrictFilterSet):
             message = "Ask for a range that ends after it starts, at most 42 days long."
             raise ValidationError({"end": [message]}, INCONSISTENT)
         return start, end
+
+
+class AppointmentSeriesFilter(StrictFilterSet):
+    client = client_ids_filter()
+    clinician = django_filters.UUIDFilter(field_name="clinician_id")
+    updated_since = UpdatedSinceFilter(also=("client",))
+
+    class Meta:
+        model = AppointmentSeries
+        fields = ["client", "clinician", "updated_since"]

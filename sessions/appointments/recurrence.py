@@ -9,14 +9,19 @@ MOST_OCCURRENCES = 104
 
 
 def occurrences(
-    first: datetime, time_zone: str, interval_weeks: int, *, ends_on: date | None, count: int | None
+    first: datetime,
+    time_zone: str,
+    interval_weeks: int,
+    *,
+    ends_on: date | None,
+    count: int | None,
+    most: int = MOST_OCCURRENCES,
 ) -> list[datetime]:
     """The starts of a series' appointments (UTC), from `first`, every `interval_weeks` weeks,
-    until `ends_on` (a local date, included) or `count` of them, and never more than
-    MOST_OCCURRENCES."""
+    until `ends_on` (a local date, included) or `count` of them, and never more than `most`."""
     zone = ZoneInfo(time_zone)
     wall = first.astimezone(zone).replace(tzinfo=None)
-    limit = min(count or MOST_OCCURRENCES, MOST_OCCURRENCES)
+    limit = min(count or most, most)
     starts = []
     for index in range(limit):
         local = wall + timedelta(weeks=interval_weeks * index)

@@ -43,8 +43,19 @@ def series_create(
     clinician = clinician or by
     refuse_clinician_off_caseload(clinician, by, client)
     starts = recurrence.occurrences(
-        starts_at, client.practice.time_zone, interval_weeks, ends_on=ends_on, count=count
+        starts_at,
+        client.practice.time_zone,
+        interval_weeks,
+        ends_on=ends_on,
+        count=count,
+        most=recurrence.MOST_OCCURRENCES + 1,
     )
+    if len(starts) > recurrence.MOST_OCCURRENCES:
+        message = (
+            f"A series holds at most {recurrence.MOST_OCCURRENCES} appointments: end it "
+            "sooner, or give a count."
+        )
+        raise ValidationError({"ends_on": [message]}, INCONSISTENT)
     if not starts:
         message = "The series ends before its first appointment."
         raise ValidationError({"ends_on": [message]}, INCONSISTENT)

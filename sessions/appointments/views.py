@@ -7,7 +7,7 @@ from rest_framework import mixins, viewsets
 from api.viewsets import ClientRecordMixin
 from clients.access import clinical_access
 from sessions.appointments import services
-from sessions.appointments.filters import AppointmentFilter
+from sessions.appointments.filters import AppointmentFilter, AppointmentSeriesFilter
 from sessions.appointments.models import AppointmentSeries
 from sessions.appointments.serializers import AppointmentSerializer, AppointmentSeriesSerializer
 from sessions.models import Session
@@ -32,6 +32,7 @@ class AppointmentSeriesViewSet(
     )
     audit_object_type = "appointment_series"
     serializer_class = AppointmentSeriesSerializer
+    filterset_class = AppointmentSeriesFilter
     ordering = ("starts_at", "id")
 
     def scope(self, user):

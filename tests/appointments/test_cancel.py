@@ -231,6 +231,18 @@ def test_reinstating_a_cancelled_session_clears_when_and_why(scheduled, clinicia
     )
 
 
+def test_reinstating_by_status_alone_forgets_the_reason(scheduled, clinician, as_user):
+    session = scheduled(utc(2099, 5, 4, 10))
+    api = as_user(clinician)
+    cancel(api, session, reason="late_cancellation")
+
+    response = api.patch(session_url(session), {"status": "scheduled"}, format="json")
+
+    assert response.status_code == 200, response.content
+    assert (response.json()["cancellation_reason"], response.json()["cancelled_at"]) == (None, None)
+    assert Session.objects.get(pk=session.pk).cancellation_reason == ""
+
+
 def test_a_future_session_is_not_a_no_show_yet(scheduled, clinician, as_user):
     session = scheduled(timezone.now() + timedelta(hours=1))
     before = stored_sessions()

@@ -10,6 +10,7 @@ import pytest
 
 from sessions.models import Session
 from tests.appointments.conftest import SERIES, series_body, utc
+from tests.helpers import assert_problem
 
 pytestmark = pytest.mark.django_db
 
@@ -134,12 +135,16 @@ def test_a_series_ending_on_its_first_day_has_one_appointment(client_record, cli
     assert starts_of(series) == [utc(2099, 3, 2, 10)]
 
 
-def test_an_ends_on_years_ahead_books_at_most_104_appointments(client_record, clinician, as_user):
-    series = book(as_user(clinician), client_record, count=None, ends_on="2105-01-01")
+def test_an_ends_on_past_the_104th_appointment_is_refused(client_record, clinician, as_user):
+    api = as_user(clinician)
 
-    starts = starts_of(series)
-    assert len(starts) == 104
-    assert starts[-1] == utc(2101, 2, 21, 10)  # 103 weeks after the first
+    body = series_body(client_record, count=None, ends_on="2101-02-28")  # the 105th's day
+    refused = api.post(SERIES, body, format="json")
+    last = book(api, client_record, count=None, ends_on="2101-02-27")
+
+    assert_problem(refused, 400, "ends_on")
+    assert len(starts_of(last)) == 104
+    assert starts_of(last)[-1] == utc(2101, 2, 21, 10)  # 103 weeks after the first
 
 
 def test_each_appointment_is_a_scheduled_session_as_booked(client_record, clinician, as_user):

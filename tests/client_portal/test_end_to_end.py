@@ -8,11 +8,9 @@ tests/tasks/test_worker.py does), a file copy of it on SQLite (whose test databa
 this process's memory)."""
 
 import email
-import os
 import re
 import socket
 import sqlite3
-import subprocess
 import sys
 import time
 import uuid
@@ -20,19 +18,15 @@ from datetime import timedelta
 from email.policy import default as email_policy
 
 import pytest
-import redis
 import requests
 from aiosmtpd.controller import Controller
-from celery import Celery
-from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
 from assessments.measures.messages import ALERT_SUBJECT
 from tests.client_portal.conftest import PHQ9_AT_RISK
-from tests.conftest import APP_ROLE
 from tests.factories import TEST_PASSWORD, MeasureScheduleFactory
-from tests.tasks.test_worker import BROKER_URL
+from tests.tasks import workers
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -86,23 +80,18 @@ def inbox():
 
 @pytest.fixture
 def broker():
-    client = redis.Redis.from_url(BROKER_URL, socket_connect_timeout=2)
-    try:
-        client.ping()
-    except redis.ConnectionError:
-        pytest.skip(f"Redis is unreachable at {BROKER_URL}: the worker needs it as its broker")
+    client = workers.broker_or_skip()
     queue = f"rootwise-test-{uuid.uuid4().hex}"
     yield queue
-    for key in client.scan_iter(f"*{queue}*"):
-        client.delete(key)
+    workers.forget_queue(client, queue)
     client.close()
 
 
 def shared_database_url(tmp_path) -> str:
-    """A database the other processes reach with what this test has committed so far."""
+    """A database the other processes reach with what this test has committed so far: the
+    test database itself on PostgreSQL, a file copy of SQLite's in-memory one."""
     if connection.vendor == "postgresql":
-        database = connection.settings_dict
-        return f"postgres://{APP_ROLE}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+        return workers.database_url(tmp_path)
     copy = tmp_path / "shared.sqlite3"
     connection.ensure_connection()
     with sqlite3.connect(copy) as target:
@@ -119,15 +108,7 @@ def start(tmp_path):
 
     def run(name: str, command: list[str], environment: dict):
         log = tmp_path / f"{name}.log"
-        with log.open("w") as output:
-            process = subprocess.Popen(  # noqa: S603
-                command,
-                cwd=settings.BASE_DIR,
-                env=environment,
-                stdout=output,
-                stderr=subprocess.STDOUT,
-            )
-        processes.append(process)
+        processes.append(workers.start(command, environment, log))
         return log
 
     yield run
@@ -146,40 +127,21 @@ def test_a_due_measure_reaches_the_client_and_their_answers_reach_the_clinician(
     messages, smtp_port = inbox
     queue = broker
     server_url = f"http://127.0.0.1:{free_port()}"
-    environment = {
-        **{name: value for name, value in os.environ.items() if name not in OWN_ENVIRONMENT},
-        "DJANGO_SETTINGS_MODULE": "tests.client_portal.e2e_settings",
-        "ROOTWISE_TEST_QUEUE": queue,
-        "DEBUG": "true",
-        "DATABASE_URL": shared_database_url(tmp_path),
-        "REDIS_URL": "",
-        "CELERY_BROKER_URL": BROKER_URL,
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": str(smtp_port),
-        "EMAIL_USE_TLS": "false",
-        "ROOTWISE_PUBLIC_URL": server_url,
-        "GUNICORN_BIND": server_url.removeprefix("http://"),
-        "WEB_CONCURRENCY": "2",
-    }
-    worker_log = start(
-        "worker",
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "api",
-            "worker",
-            "--pool=solo",
-            f"--queues={queue}",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "--loglevel=INFO",
-        ],
-        environment,
+    environment = workers.environment(
+        shared_database_url(tmp_path),
+        DJANGO_SETTINGS_MODULE="tests.client_portal.e2e_settings",
+        ROOTWISE_TEST_QUEUE=queue,
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=str(smtp_port),
+        EMAIL_USE_TLS="false",
+        ROOTWISE_PUBLIC_URL=server_url,
+        GUNICORN_BIND=server_url.removeprefix("http://"),
+        WEB_CONCURRENCY="2",
     )
+    for own in OWN_ENVIRONMENT:
+        environment.pop(own, None)
+    worker_log = start("worker", workers.command(queue), environment)
     server_log = start(
         "server", [sys.executable, "-m", "gunicorn", "-c", "api/gunicorn.conf.py"], environment
     )
@@ -194,8 +156,7 @@ def test_a_due_measure_reaches_the_client_and_their_answers_reach_the_clinician(
     until(serving, "server", logs)
 
     # The scheduler's minute comes: the tick runs on the worker.
-    sender = Celery("rootwise-test-sender", broker=BROKER_URL, set_as_current=False)
-    sender.conf.update(task_serializer="json", accept_content=["json"])
+    sender = workers.sender()
     sender.send_task("assessments.measures.tasks.tick", queue=queue)
     sender.close()
 

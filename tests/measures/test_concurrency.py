@@ -5,8 +5,6 @@ their own (transactional tests), each thread or process with its own connection.
 
 import concurrent.futures
 import email
-import os
-import subprocess
 import sys
 import threading
 import time
@@ -14,8 +12,6 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from celery import Celery
-from django.conf import settings
 from django.core import mail
 from django.db import close_old_connections, connection
 from django.utils import timezone
@@ -26,7 +22,7 @@ from assessments.measures.models import MeasureInvitation, MeasureSchedule
 from assessments.models import Assessment
 from tests.factories import MeasureInvitationFactory, MeasureScheduleFactory
 from tests.measures.conftest import CALM_PHQ9, CLIENT_EMAIL, GAD7, answers_url
-from tests.tasks.test_worker import BROKER_URL, _redis, _worker_database_url
+from tests.tasks import workers
 
 postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -109,34 +105,16 @@ WORKER = (
 
 @pytest.fixture
 def two_workers(tmp_path):
-    broker = _redis()
+    broker = workers.broker_or_skip()
     queue = f"rootwise-test-{uuid.uuid4().hex}"
     outbox = tmp_path / "outbox"
-    environment = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "api.settings_test",
-        "DEBUG": "true",
-        "DATABASE_URL": _worker_database_url(tmp_path),
-        "REDIS_URL": "",
-        "CELERY_BROKER_URL": BROKER_URL,
-        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "EMAIL_FILE_PATH": str(outbox),
-    }
+    env = workers.environment(workers.database_url(tmp_path), EMAIL_FILE_PATH=str(outbox))
     logs = [tmp_path / f"worker{n}.log" for n in (1, 2)]
-    processes = []
-    for n, log in enumerate(logs, start=1):
-        with log.open("w") as output:
-            processes.append(
-                subprocess.Popen(  # noqa: S603
-                    [sys.executable, "-c", WORKER, queue, f"worker{n}-{queue}"],
-                    cwd=settings.BASE_DIR,
-                    env=environment,
-                    stdout=output,
-                    stderr=subprocess.STDOUT,
-                )
-            )
-    sender = Celery("rootwise-test-sender", broker=BROKER_URL, set_as_current=False)
-    sender.conf.update(task_serializer="json", accept_content=["json"])
+    processes = [
+        workers.start([sys.executable, "-c", WORKER, queue, f"worker{n}-{queue}"], env, log)
+        for n, log in enumerate(logs, start=1)
+    ]
+    sender = workers.sender()
 
     def send(name: str) -> None:
         sender.send_task(name, queue=queue)
@@ -149,8 +127,7 @@ def two_workers(tmp_path):
         for process in processes:
             process.wait(timeout=20)
         sender.close()
-        for key in broker.scan_iter(f"*{queue}*"):
-            broker.delete(key)
+        workers.forget_queue(broker, queue)
 
 
 def logged(logs, task: str, event: str) -> int:

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "api.auth.apps.AccountsConfig",
     "api.audit.apps.AuditConfig",
+    "api.events.apps.EventsConfig",
     "clients.apps.ClientsConfig",
     "sessions.apps.TherapySessionsConfig",
     "assessments.apps.AssessmentsConfig",

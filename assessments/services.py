@@ -5,6 +5,8 @@ from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
 from api.auth.models import User
+from api.events.models import Topic
+from api.events.outbox import emit, emit_many
 from api.exceptions import CONFLICT, Conflict
 from assessments.instruments import INSTRUMENTS
 from assessments.models import Assessment, RiskFlag
@@ -85,7 +87,7 @@ def score_and_store(*, client: Client, instrument: str, responses: list[int], **
         flags=score.flags,
         **fields,
     )
-    RiskFlag.objects.bulk_create(
+    flags = RiskFlag.objects.bulk_create(
         RiskFlag(
             client=client,
             practice_id=client.practice_id,
@@ -97,6 +99,8 @@ def score_and_store(*, client: Client, instrument: str, responses: list[int], **
         for rule in definition.risk_rules
         if rule.flag in score.flags
     )
+    emit(Topic.ASSESSMENT_RECORDED, assessment, object_type="assessment")
+    emit_many(Topic.RISK_FLAG_RAISED, flags, object_type="risk_flag")
     return assessment
 
 
@@ -129,4 +133,5 @@ def risk_flag_acknowledge(*, flag: RiskFlag, by: User, note: str) -> RiskFlag:
     flag.save(
         update_fields=["acknowledged_at", "acknowledged_by", "acknowledgement_note", "updated_at"]
     )
+    emit(Topic.RISK_FLAG_ACKNOWLEDGED, flag, object_type="risk_flag")
     return flag

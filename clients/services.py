@@ -4,6 +4,8 @@ from django.db import transaction
 from rest_framework.exceptions import PermissionDenied, ValidationError
 
 from api.auth.models import Practice, User
+from api.events.models import Topic
+from api.events.outbox import emit
 from api.exceptions import INCONSISTENT, Conflict
 from api.timezones import practice_today
 from clients.models import Client, ClientStatus, PresentingRoot
@@ -90,6 +92,8 @@ def client_update(
     if discharged_on is not UNCHANGED:
         client.discharged_on = discharged_on
     client.save()
+    if previous_status != ClientStatus.DISCHARGED == client.status:
+        emit(Topic.CLIENT_DISCHARGED, client, object_type="client", client_id=client.pk)
     if care_team is not UNCHANGED:
         client.care_team.set(care_team, through_defaults={"practice_id": client.practice_id})
     if presenting_roots is not UNCHANGED:

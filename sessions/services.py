@@ -7,6 +7,8 @@ from django.utils import timezone
 from rest_framework.exceptions import PermissionDenied, ValidationError
 
 from api.auth.models import User
+from api.events.models import Topic
+from api.events.outbox import emit
 from api.exceptions import CONFLICT, FUTURE, INCONSISTENT, Conflict
 from clients.access import require_write, writable_clients
 from clients.models import Client
@@ -180,6 +182,7 @@ def session_sign(*, session: Session, by: User) -> Session:
     session.signed_at = timezone.now()
     session.signed_by = by
     session.save(update_fields=["signed_at", "signed_by", "updated_at"])
+    emit(Topic.SESSION_SIGNED, session, object_type="session")
     return session
 
 
@@ -196,6 +199,7 @@ def session_cosign(*, session: Session, by: User) -> Session:
     session.cosigned_at = timezone.now()
     session.cosigned_by = by
     session.save(update_fields=["cosigned_at", "cosigned_by", "updated_at"])
+    emit(Topic.SESSION_COSIGNED, session, object_type="session")
     return session
 
 

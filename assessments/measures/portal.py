@@ -11,6 +11,8 @@ from datetime import timedelta
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
+from api.events.models import Topic
+from api.events.outbox import emit
 from api.secret_tokens import digest, is_token_shaped
 from api.tenancy import all_practices
 from api.timezones import practice_today
@@ -122,6 +124,7 @@ def submit(invitation_id, answers: dict) -> Submission:
     invitation.completed_at = timezone.now()
     invitation.remind_at = None
     invitation.save(update_fields=["status", "completed_at", "remind_at", "updated_at"])
+    emit(Topic.MEASURE_COMPLETED, invitation, object_type="measure_invitation")
     flags = list(RiskFlag.objects.filter(assessment__in=assessments).values_list("pk", flat=True))
     for flag in flags:
         alert_risk.delay_on_commit(str(invitation.practice_id), str(flag))

@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from api.events.models import Topic
+from api.events.outbox import emit_many
 from api.tasks import claim_due, periodic_task, practice_task
 from api.timezones import practice_today
 from assessments.measures import delivery
@@ -108,9 +110,14 @@ def remind_due(now: datetime) -> int:
 
 
 def expire_due(now: datetime) -> int:
-    return MeasureInvitation.objects.filter(status__in=OPEN_INVITATION, expires_at__lte=now).update(
+    """Invitations past their expiry, marked expired, each with its event."""
+    due = MeasureInvitation.objects.filter(status__in=OPEN_INVITATION, expires_at__lte=now)
+    expiring = claim_due(due.only("pk", "practice_id", "client_id"))
+    MeasureInvitation.objects.filter(pk__in=[i.pk for i in expiring]).update(
         status=InvitationStatus.EXPIRED, remind_at=None, updated_at=now
     )
+    emit_many(Topic.MEASURE_EXPIRED, expiring, object_type="measure_invitation")
+    return len(expiring)
 
 
 def escalate_due(now: datetime) -> int:

@@ -6,6 +6,8 @@ from django.db import transaction
 from rest_framework.exceptions import PermissionDenied, ValidationError
 
 from api.auth.models import User
+from api.events.models import Topic
+from api.events.outbox import emit
 from api.exceptions import CONFLICT, FUTURE, Conflict
 from api.timezones import practice_today
 from clients.access import require_write
@@ -105,6 +107,8 @@ def homework_close(
     homework.status = status
     homework.outcome_note = outcome_note
     homework.save()
+    if status in DONE:
+        emit(Topic.HOMEWORK_COMPLETED, homework, object_type="homework")
     return homework
 
 

@@ -41,11 +41,21 @@ class Receiver:
     def __init__(self, statuses=(204,)):
         self.statuses = list(statuses)
         self.requests: list[dict] = []
+        # Set `hold` to leave the next request unanswered until `released` is set;
+        # `arrived` is set when that request has come.
+        self.hold = threading.Event()
+        self.arrived = threading.Event()
+        self.released = threading.Event()
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers["content-length"])).decode()
+                if receiver.hold.is_set():
+                    receiver.hold.clear()
+                    receiver.arrived.set()
+                    receiver.released.wait(30)
+                    return
                 receiver.requests.append({"headers": dict(self.headers), "body": body})
                 status = (
                     receiver.statuses.pop(0) if len(receiver.statuses) > 1 else receiver.statuses[0]
@@ -67,6 +77,7 @@ class Receiver:
         return [json.loads(request["body"]) for request in self.requests]
 
     def close(self):
+        self.released.set()
         self.server.shutdown()
         self.server.server_close()
 

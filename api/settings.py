@@ -231,8 +231,12 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # the workers log as LOGGING below say
 # `manage.py run_scheduler` (beside `make run`'s server) runs them in-process.
 CELERY_BEAT_SCHEDULE = {
     "measures-tick": {"task": "assessments.measures.tasks.tick", "schedule": 60.0},
+    "webhooks-dispatch": {"task": "api.events.tasks.dispatch", "schedule": 5.0},
 }
-CELERY_IMPORTS = ["assessments.measures.tasks"]
+CELERY_IMPORTS = ["assessments.measures.tasks", "api.events.tasks"]
+
+# Webhooks (docs/webhooks.md): how long a receiver has to answer a delivery, in seconds.
+WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", "10"))
 
 # Email: SMTP when EMAIL_HOST is set, and always with DEBUG off; the console under `make run`.
 # EMAIL_BACKEND names another backend outright (the file backend, with EMAIL_FILE_PATH).
@@ -365,6 +369,8 @@ SPECTACULAR_SETTINGS = {
         "MeasureScheduleStatusEnum": "assessments.measures.models.ScheduleStatus",
         "MeasureChannelEnum": "assessments.measures.models.Channel",
         "MeasureInvitationStatusEnum": "assessments.measures.models.InvitationStatus",
+        "WebhookTopicEnum": "api.events.models.Topic",
+        "WebhookDeliveryStatusEnum": "api.events.models.DeliveryStatus",
         "WorkQueueReasonEnum": "progress.work_queue.selectors.Reason",
         "WorkQueueRecordTypeEnum": "progress.work_queue.selectors.RecordType",
     },

@@ -15,6 +15,7 @@ v1 = [
     path("", include("assessments.measures.portal_urls")),
     path("", include("progress.urls")),
     path("", include("api.audit.urls")),
+    path("", include("api.events.urls")),
     path("roots/", RootListView.as_view(), name="roots"),
     path("strategies/", StrategyListView.as_view(), name="strategies"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

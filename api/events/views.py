@@ -1,12 +1,14 @@
 from django.db.models import Q
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from api.atomic import AtomicRequestMixin
+from api.audit.mixins import AuditedViewMixin
 from api.auth.models import User
+from api.concurrency import ConditionalWriteMixin
 from api.events import services
 from api.events.models import WebhookDelivery, WebhookEndpoint
 from api.events.serializers import (
@@ -24,18 +26,27 @@ class IsWebhookAdmin(IsAdmin):
     message = "Only an administrator of the practice manages its webhooks."
 
 
-class PracticeWebhooksMixin(AtomicRequestMixin, ScopedViewSetMixin):
+class PracticeWebhooksMixin(
+    AuditedViewMixin, ConditionalWriteMixin, AtomicRequestMixin, ScopedViewSetMixin
+):
+    """Admins of the practice only; records carry ETags and changes honour If-Match; every
+    change audited (reads hold no client's data). No Idempotency-Key: a stored answer would
+    keep a signing secret, shown once and stored nowhere else."""
+
     permission_classes = [IsAuthenticated, IsWebhookAdmin]
+    audit_reads = False
 
     def scope(self, user: User) -> Q:
         return Q(practice_id=user.practice_id)
 
 
 @extend_schema(tags=["webhooks"])
+@extend_schema_view(destroy=extend_schema(responses={204: None}))
 class WebhookEndpointViewSet(PracticeWebhooksMixin, viewsets.ModelViewSet):
     """The practice's webhook endpoints (docs/webhooks.md). Admins only (403 for others)."""
 
     queryset = WebhookEndpoint.objects.all()
+    audit_object_type = "webhook_endpoint"
     serializer_class = WebhookEndpointSerializer
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     ordering = ("-created_at", "id")
@@ -83,11 +94,17 @@ class WebhookEndpointViewSet(PracticeWebhooksMixin, viewsets.ModelViewSet):
 
 @extend_schema(tags=["webhooks"])
 class WebhookDeliveryViewSet(
-    PracticeWebhooksMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    PracticeWebhooksMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
 ):
-    """One delivery of the log, and its replay."""
+    """The practice's delivery log, newest first (each endpoint's own:
+    `/webhook-endpoints/{id}/deliveries/`), one delivery, and its replay."""
 
     queryset = WebhookDelivery.objects.select_related("event")
+    ordering = ("-created_at", "id")
+    audit_object_type = "webhook_delivery"
     serializer_class = WebhookDeliverySerializer
 
     @extend_schema(request=None, responses={202: WebhookDeliverySerializer})

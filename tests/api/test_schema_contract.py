@@ -108,8 +108,11 @@ def test_no_field_wraps_a_union_in_allof(schema):
 # ---- Item 3: headers, from what the server really does ---------------------------------------
 
 
+ADMIN_PATHS = ("/api/v1/users/", "/api/v1/webhook-")
+
+
 def acting_role(path: str) -> str:
-    return "admin" if path.startswith("/api/v1/users/") else "clinician"
+    return "admin" if path.startswith(ADMIN_PATHS) else "clinician"
 
 
 def test_every_write_that_honours_if_match_declares_it_with_its_412(schema, demo):

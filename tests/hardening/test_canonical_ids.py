@@ -6,6 +6,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from api.audit.models import AuditEvent
+from api.events import services
+from api.events.models import OutboxEvent, WebhookDelivery
 from tests.factories import (
     AppointmentSeriesFactory,
     MeasureInvitationFactory,
@@ -73,7 +75,31 @@ def records(
         "risk-flags": (risk_flag, clinician),
         "users": (colleague, None),
         "audit-events": (None, None),
+        "webhook-endpoints": (endpoint := webhook_endpoint(client_record.practice), None),
+        "webhook-deliveries": (webhook_delivery(endpoint, client_record), None),
     }
+
+
+def webhook_endpoint(practice):
+    return services.endpoint_create(
+        practice_id=practice.pk, url="https://93.184.216.34/", topics=["session.signed"]
+    )
+
+
+def webhook_delivery(endpoint, client):
+    event = OutboxEvent.objects.create(
+        practice_id=client.practice_id,
+        topic="client.discharged",
+        client_id=client.pk,
+        object_type="client",
+        object_id=client.pk,
+    )
+    return WebhookDelivery.objects.create(
+        practice_id=client.practice_id,
+        endpoint=endpoint,
+        event=event,
+        retrying_since=event.occurred_at,
+    )
 
 
 @pytest.mark.parametrize("route", ROUTES)

@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 from standardwebhooks import Webhook
 
+from api.audit.models import AuditEvent
 from api.events.models import WebhookEndpoint
 from tests.helpers import as_each, assert_problem
 from tests.webhooks.conftest import PUBLIC_ADDRESS
@@ -170,3 +171,28 @@ def test_another_practices_admin_finds_nothing(registered, stranger, as_user):
 
 def test_anonymous_callers_are_refused(registered, api_client):
     assert api_client.get(ENDPOINTS).status_code == 401
+
+
+def test_changes_to_endpoints_are_audited_without_the_secret(admin, as_user, dns):
+    dns["hooks.example.org"] = PUBLIC_ADDRESS
+    api = as_user(admin)
+    created = api.post(
+        "/api/v1/webhook-endpoints/",
+        {"url": "https://hooks.example.org/rootwise", "topics": ["risk_flag.raised"]},
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    endpoint = created.json()["id"]
+
+    changed = api.patch(f"/api/v1/webhook-endpoints/{endpoint}/", {"enabled": False}, format="json")
+    assert changed.status_code == 200
+    assert api.delete(f"/api/v1/webhook-endpoints/{endpoint}/").status_code == 204
+
+    trail = AuditEvent.objects.filter(object_type="webhook_endpoint").order_by("at")
+    assert [(e.action, e.actor_id, e.status_code) for e in trail] == [
+        ("create", admin.pk, 201),
+        ("update", admin.pk, 200),
+        ("delete", admin.pk, 204),
+    ]
+    assert all(e.object_id == endpoint for e in trail[1:])
+    assert created.json()["secret"] not in "".join(e.path for e in trail)

@@ -6,6 +6,7 @@ from demo.appointments import load_appointments
 from demo.clinical import load_clinical
 from demo.measures import DEMO_MEASURE_TOKEN, load_measures
 from demo.staff import MFA_SECRETS, PASSWORD, STAFF, load_staff
+from demo.webhooks import load_webhooks
 
 
 class Command(BaseCommand):
@@ -27,6 +28,7 @@ class Command(BaseCommand):
             practice_id = next(iter(staff.values())).practice_id
             load_measures(practice_id)
             load_appointments(practice_id)
+            load_webhooks(practice_id)
         self.stdout.write(f"Demo logins (password for all: {PASSWORD}):")
         for email, full_name, role, _ in STAFF:
             mfa = (

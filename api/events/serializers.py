@@ -2,14 +2,16 @@ from rest_framework import serializers
 
 from api.events import ssrf
 from api.events.models import Topic, WebhookDelivery, WebhookEndpoint
+from api.strict_input import BoundedListField
 
 
 class WebhookEndpointSerializer(serializers.ModelSerializer):
     """A webhook endpoint, without its secret (shown once, when created or rotated)."""
 
-    topics = serializers.ListField(
+    topics = BoundedListField(
         child=serializers.ChoiceField(choices=Topic.choices),
         allow_empty=False,
+        max_length=len(Topic.values),
         help_text="The topics sent to this endpoint: at least one.",
     )
     allow_private_network = serializers.BooleanField(

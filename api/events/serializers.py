@@ -24,7 +24,9 @@ class WebhookEndpointSerializer(serializers.ModelSerializer):
     secret_rotation_ends_at = serializers.DateTimeField(
         source="previous_secret_expires_at",
         read_only=True,
-        help_text="Until when the previous secret also signs deliveries, after a rotation.",
+        allow_null=True,
+        help_text="Until when the previous secret also signs deliveries, after a rotation; "
+        "null when only one secret signs.",
     )
 
     class Meta:

@@ -119,6 +119,7 @@ def test_changing_the_url_to_a_refused_one_changes_nothing(registered, admin, as
 
 
 def test_rotating_shows_a_new_secret_once_and_the_old_one_still_signs(registered, admin, as_user):
+    assert registered["secret_rotation_ends_at"] is None  # one secret signs until a rotation
     response = as_user(admin).post(f"{ENDPOINTS}{registered['id']}/rotate-secret/")
 
     assert response.status_code == 200, response.content

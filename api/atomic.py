@@ -9,15 +9,22 @@ response (its audit event); if that raises, nothing of the write is kept. A writ
 
 The transaction is the caller's practice scope (`api/tenancy.py`): on PostgreSQL it sees only
 that practice's rows.
+
+A view with `reads_from_replica = True` lets its list (a viewset's `list`, a plain view's GET)
+read from the read replica, when there is one and the caller may (`api/replica.py`); should the
+replica fail, the handler is run again on the primary.
 """
 
 from django.db import transaction
 from rest_framework.permissions import SAFE_METHODS
 
+from api import replica
 from api.tenancy import practice_scope
 
 
 class AtomicRequestMixin:
+    reads_from_replica = False
+
     def dispatch(self, request, *args, **kwargs):
         method = request.method.lower()
         if method in self.http_method_names and hasattr(self, method):
@@ -27,11 +34,7 @@ class AtomicRequestMixin:
     def _atomic(self, handler):
         def run(request, *args, **kwargs):
             with practice_scope(getattr(request.user, "practice_id", None)):
-                try:
-                    response = handler(request, *args, **kwargs)
-                except Exception as exc:
-                    # Answered here, like any other, so that a refused write is rolled back.
-                    response = self.handle_exception(exc)
+                response = self._respond(handler, request, *args, **kwargs)
                 if response.status_code < 400:
                     self.commit_with(request, response)
                 elif request.method not in SAFE_METHODS:
@@ -39,6 +42,17 @@ class AtomicRequestMixin:
             return response
 
         return run
+
+    def _respond(self, handler, request, *args, **kwargs):
+        try:
+            try:
+                with replica.reads_for(self, request):
+                    return handler(request, *args, **kwargs)
+            except replica.ReplicaUnavailable:
+                return handler(request, *args, **kwargs)  # again, from the primary
+        except Exception as exc:
+            # Answered here, like any other, so that a refused write is rolled back.
+            return self.handle_exception(exc)
 
     def commit_with(self, request, response) -> None:
         """What must commit with a successful response; nothing by default."""

@@ -141,10 +141,10 @@ def _as_api_exception(exc: Exception) -> exceptions.APIException | None:
     if isinstance(exc, OperationalError) and _sqlstate(exc) in CONCURRENT_WRITE_CONFLICTS:
         # Not an outage: the database chose this transaction to undo so that a simultaneous
         # one could finish. Nothing was written; the same request again will do.
-        logger.warning("A concurrent write conflicted: %s", _database_message(exc))
+        logger.warning("A concurrent write conflicted: %s", database_message(exc))
         return Conflict("The change collided with a simultaneous one and was not saved; retry.")
     if isinstance(exc, OperationalError | InterfaceError):
-        logger.error("Database unavailable: %s", _database_message(exc))
+        logger.error("Database unavailable: %s", database_message(exc))
         return ServiceUnavailable()
     if isinstance(exc, ProtectedError | RestrictedError | IntegrityError):
         # A database constraint caught what validation did not (usually a race between two
@@ -162,7 +162,7 @@ def _sqlstate(exc: Exception) -> str | None:
     return getattr(exc.__cause__, "sqlstate", None)
 
 
-def _database_message(exc: Exception) -> str:
+def database_message(exc: Exception) -> str:
     """The database's own reason, for the operator: its type, SQLSTATE and first line ("database
     is locked", "sorry, too many clients already"). Never the statement or its parameters, and
     not the lines after the first, which can quote a row's values (a client's data)."""

@@ -108,6 +108,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "api.middleware.NoStoreMiddleware",
+    "api.replica.ReadYourWritesMiddleware",
 ]
 
 ROOT_URLCONF = "api.urls"
@@ -163,6 +164,28 @@ else:
             "init_command": "PRAGMA journal_mode=WAL;",
         }
     )
+# A read replica (docs/deployment.md, "Read replica"): a PostgreSQL hot standby of the primary,
+# which serves the reads of lists and reports that may be seconds stale (api/replica.py).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs a PostgreSQL DATABASE_URL.")
+    _replica = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )
+    _replica["OPTIONS"] = {
+        **DATABASES["default"]["OPTIONS"],
+        **_replica.get("OPTIONS", {}),
+        # A replica that does not answer at once is passed over for the primary.
+        "connect_timeout": int(os.environ.get("DB_REPLICA_CONNECT_TIMEOUT", "1")),
+    }
+    DATABASES["replica"] = _replica
+    DATABASE_ROUTERS = ["api.db_router.ReplicaRouter"]
+# Seconds a user's reads stay on the primary after they wrote, so that they see their writes.
+REPLICA_READ_YOUR_WRITES_SECONDS = int(os.environ.get("REPLICA_READ_YOUR_WRITES_SECONDS", "5"))
+# Seconds the primary serves every read after the replica could not be reached.
+REPLICA_RETRY_SECONDS = int(os.environ.get("REPLICA_RETRY_SECONDS", "10"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

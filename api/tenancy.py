@@ -10,29 +10,33 @@ Work that spans practices (management commands, key rotation, demo and scale see
 with `all_practices()`, which sets `app.all_practices`; the request path never does. Migrations
 run as the tables' owner, to whom the policies do not apply. SQLite has no row-level security:
 there both scopes are plain transactions and only the views' scoping keeps practices apart.
+
+A scope is entered on one database connection: the primary's unless `using` names another. A
+request whose reads go to the read replica (`api/replica.py`) enters its practice's scope on
+both, since the settings belong to each connection's own transaction.
 """
 
 import contextlib
 import contextvars
 import uuid
 
-from django.db import Error, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, Error, connection, connections, transaction
 
 PRACTICE_SETTING = "app.practice_id"
 ALL_PRACTICES_SETTING = "app.all_practices"
 
-# The practice (or ALL) whose scope the current block runs in, so that an audit event written
-# inside a request's transaction costs no round trip to enter it again.
+# The practice (or ALL) whose scope the current block runs in on the primary, so that an audit
+# event written inside a request's transaction costs no round trip to enter it again.
 ALL = "all"
 _current: contextvars.ContextVar[object] = contextvars.ContextVar("practice_scope", default=None)
 
 
 @contextlib.contextmanager
-def practice_scope(practice_id: uuid.UUID | str | None):
+def practice_scope(practice_id: uuid.UUID | str | None, *, using: str = DEFAULT_DB_ALIAS):
     """Run the block in a transaction (a savepoint, if one is open) that sees only this
     practice's rows. With no practice (a sign-in with an unknown email) it sees none, and may
     write only rows of no practice."""
-    yield from _scope(_practice(practice_id), all_practices=False)
+    yield from _scope(_practice(practice_id), all_practices=False, using=using)
 
 
 @contextlib.contextmanager
@@ -55,24 +59,26 @@ def _practice(practice_id) -> str:
     return str(practice_id) if practice_id else ""
 
 
-def _scope(practice: str, *, all_practices: bool):
-    nested = connection.in_atomic_block
-    token = _current.set(ALL if all_practices else practice)
+def _scope(practice: str, *, all_practices: bool, using: str = DEFAULT_DB_ALIAS):
+    db = connections[using]
+    nested = db.in_atomic_block
+    token = _current.set(ALL if all_practices else practice) if using == DEFAULT_DB_ALIAS else None
     try:
-        with transaction.atomic():
-            previous = _settings() if nested and connection.vendor == "postgresql" else None
-            _set(practice, "on" if all_practices else "off")
+        with transaction.atomic(using=using):
+            previous = _settings(db) if nested and db.vendor == "postgresql" else None
+            _set(practice, "on" if all_practices else "off", db)
             yield
             # A scope inside a longer transaction (a test's) hands back what it found; an
             # outermost one ends with its transaction, and the settings with it.
-            if previous is not None and not connection.needs_rollback:
-                _set(*previous)
+            if previous is not None and not db.needs_rollback:
+                _set(*previous, db)
     finally:
-        _current.reset(token)
+        if token is not None:
+            _current.reset(token)
 
 
-def _settings() -> tuple[str, str]:
-    with connection.cursor() as cursor:
+def _settings(db=connection) -> tuple[str, str]:
+    with db.cursor() as cursor:
         cursor.execute(
             f"SELECT coalesce(current_setting('{PRACTICE_SETTING}', true), ''), "
             f"coalesce(current_setting('{ALL_PRACTICES_SETTING}', true), '')"
@@ -80,10 +86,10 @@ def _settings() -> tuple[str, str]:
         return cursor.fetchone()
 
 
-def _set(practice: str, all_practices: str) -> None:
-    if connection.vendor != "postgresql":
+def _set(practice: str, all_practices: str, db=connection) -> None:
+    if db.vendor != "postgresql":
         return
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         cursor.execute(
             f"SELECT set_config('{PRACTICE_SETTING}', %s, true), "
             f"set_config('{ALL_PRACTICES_SETTING}', %s, true)",

@@ -84,6 +84,7 @@ class AssessmentViewSet(
     it on record and leaves it out of progress. Voided ones are listed only with
     `include_voided=true`. Admins see none."""
 
+    reads_from_replica = True
     queryset = Assessment.objects.all()
     audit_object_type = "assessment"
     serializer_class = AssessmentSerializer
@@ -136,6 +137,7 @@ class RiskFlagViewSet(
     open until a clinician of the client acknowledges it with a note; voiding the assessment
     does not close it. Admins see none."""
 
+    reads_from_replica = True
     queryset = RiskFlag.objects.select_related("assessment")
     audit_object_type = "risk_flag"
     serializer_class = RiskFlagSerializer

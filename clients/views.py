@@ -115,6 +115,7 @@ class ClientViewSet(DeletionsMixin, ClientRecordMixin, viewsets.ModelViewSet):
     manages every client's administrative fields and sees no clinical content. A client with
     clinical records cannot be deleted: discharge them; `deleted/` lists those that were."""
 
+    reads_from_replica = True
     queryset = Client.objects.all()
     audit_object_type = "client"
     audit_client_field = "id"

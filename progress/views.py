@@ -24,6 +24,7 @@ class ClientProgressView(AuditedViewMixin, AtomicRequestMixin, APIView):
     PHQ-9/GAD-7 outcomes (recovery, reliable improvement, deterioration and recovery), roots
     over time, homework adherence, session counts and open risk flags. Admins get 404."""
 
+    reads_from_replica = True
     name = "Progress"  # as OPTIONS names it
     audit_object_type = "client"
     audit_client_field = "id"
@@ -46,6 +47,7 @@ class MeasureCompletionView(AuditedViewMixin, AtomicRequestMixin, APIView):
     invitations sent, completed and expired. Counts only, no client's data; one row per
     clinician with any invitation. Admins get an empty list."""
 
+    reads_from_replica = True
     name = "Measure completion"
     audit_object_type = "measure_completion"
     pagination_class = None

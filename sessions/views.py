@@ -80,6 +80,7 @@ class SessionViewSet(DeletionsMixin, ClientNamesMixin, ClientRecordMixin, viewse
     or deletes it; once signed its note is locked (409) and corrections are addenda. The
     clinician's supervisor reads it and co-signs. Admins see no sessions."""
 
+    reads_from_replica = True
     queryset = Session.objects.all()
     audit_object_type = "session"
     serializer_class = SessionSerializer

@@ -18,6 +18,7 @@ class AuditEventViewSet(AtomicRequestMixin, ScopedViewSetMixin, viewsets.ReadOnl
     every sign-in, with who, what, which client, when, from where and the outcome. Admins
     only (403 for others); events are never changed or deleted (405)."""
 
+    reads_from_replica = True
     queryset = AuditEvent.objects.all()
     serializer_class = AuditEventSerializer
     permission_classes = [IsAuthenticated, IsAdmin]

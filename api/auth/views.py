@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 
+from api import replica
 from api.audit.mixins import AuditedViewMixin
 from api.audit.models import AuditAction
 from api.audit.services import audit_record, client_ip
@@ -37,7 +38,8 @@ from api.viewsets import RecordMixin, ScopedViewSetMixin
 
 class AuditedPostMixin:
     """Audits every POST, whatever its outcome, as `audit_action` about `audit_actor`; the view
-    sets either once it knows better (whom a token named, that a sign-in succeeded)."""
+    sets either once it knows better (whom a token named, that a sign-in succeeded). The actor
+    of a successful one has written, for the read replica (`api/replica.py`)."""
 
     audit_action: str
 
@@ -54,6 +56,9 @@ class AuditedPostMixin:
                 object_type="user",
                 object_id=actor.pk if actor is not None else "",
             )
+            if actor is not None and response.status_code < 400:
+                # A sign-in or refresh names its user only here: it counts as their write.
+                replica.note_write(actor.pk)
         return response
 
     def audited_actor(self) -> User | None:
@@ -239,6 +244,7 @@ class UserViewSet(
     ever deleted. Every change is audited (reads of the staff list are not: it holds no client
     data)."""
 
+    reads_from_replica = True
     audit_object_type = "user"
     audit_reads = False
     queryset = policy.with_mfa_state(User.objects.all())

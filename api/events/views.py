@@ -45,6 +45,7 @@ class PracticeWebhooksMixin(
 class WebhookEndpointViewSet(PracticeWebhooksMixin, viewsets.ModelViewSet):
     """The practice's webhook endpoints (docs/webhooks.md). Admins only (403 for others)."""
 
+    reads_from_replica = True
     queryset = WebhookEndpoint.objects.all()
     audit_object_type = "webhook_endpoint"
     serializer_class = WebhookEndpointSerializer
@@ -102,6 +103,7 @@ class WebhookDeliveryViewSet(
     """The practice's delivery log, newest first (each endpoint's own:
     `/webhook-endpoints/{id}/deliveries/`), one delivery, and its replay."""
 
+    reads_from_replica = True
     queryset = WebhookDelivery.objects.select_related("event")
     ordering = ("-created_at", "id")
     audit_object_type = "webhook_delivery"

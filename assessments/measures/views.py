@@ -37,6 +37,7 @@ class MeasureScheduleViewSet(
     The client's clinicians create, change, pause and stop them; supervisors read their
     supervisees'; admins see none. A schedule is never deleted: `status: stopped` ends it."""
 
+    reads_from_replica = True
     queryset = MeasureSchedule.objects.all()
     audit_object_type = "measure_schedule"
     serializer_class = MeasureScheduleSerializer
@@ -77,6 +78,7 @@ class MeasureInvitationViewSet(
     clinician sends now (`POST`). Each link works once, until it expires or is revoked; the
     message carries only the practice's name and the link. Supervisors read; admins see none."""
 
+    reads_from_replica = True
     queryset = MeasureInvitation.objects.all()
     audit_object_type = "measure_invitation"
     serializer_class = MeasureInvitationSerializer

@@ -12,6 +12,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api import replica
 from api.atomic import AtomicRequestMixin
 from api.audit.mixins import AuditedViewMixin
 from api.audit.models import AuditAction
@@ -57,10 +58,11 @@ class ExportView(AuditedViewMixin, AtomicRequestMixin, APIView):
 
 def _stream_csv(lines, filename: str, practice_id) -> StreamingHttpResponse:
     """The lines are read as they are sent, after the view's transaction: in a scope of their
-    own in the caller's practice."""
+    own in the caller's practice, from the database the view read from."""
+    reads = replica.reads_later(practice_id)
 
     def scoped_lines():
-        with practice_scope(practice_id):
+        with practice_scope(practice_id), reads():
             yield from lines
 
     response = StreamingHttpResponse(scoped_lines(), content_type="text/csv; charset=utf-8")
@@ -108,6 +110,7 @@ class ClientReportView(ExportView):
     `application/fhir+json; fhirVersion=4.3`). Chosen by `Accept` or `?format=`. Clinical
     content: admins get 404."""
 
+    reads_from_replica = True
     renderer_classes = [JSONRenderer, PDFRenderer, CSVRenderer, FHIRRenderer]
     audit_object_type = "client"
     audit_client_field = "id"
@@ -174,6 +177,7 @@ class OutcomesReportView(ExportView):
     see, with administrations in the date range. Booleans are `true`/`false`, not applicable
     is empty. Streamed."""
 
+    reads_from_replica = True
     renderer_classes = [CSVRenderer]
     audit_object_type = "outcomes_report"
     _clients_reported = ()

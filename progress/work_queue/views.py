@@ -27,6 +27,7 @@ class WorkQueueView(AuditedViewMixin, AtomicRequestMixin, APIView):
     counts them all). Admins hold no clinical work: their queue is empty. Audited as a read
     of each client listed."""
 
+    reads_from_replica = True
     name = "Work queue"
     audit_object_type = "work_queue"
     pagination_class = None
@@ -53,6 +54,7 @@ class WorkQueueSummaryView(AuditedViewMixin, AtomicRequestMixin, APIView):
     """How many items your work queue holds, per reason and in all (for badges): every item,
     beyond the 100 per reason the list shows. Counts only, no client's data. Admins get zeros."""
 
+    reads_from_replica = True
     name = "Work queue summary"
     audit_object_type = "work_queue_summary"
     pagination_class = None

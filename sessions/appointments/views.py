@@ -26,6 +26,7 @@ class AppointmentSeriesViewSet(
     a scheduled session at once; over another scheduled session of the clinician's it is a
     409 naming it, unless `allow_double_booking`. Admins see none."""
 
+    reads_from_replica = True
     # Only what a series shows of its sessions: their ids in order, no note to decrypt.
     queryset = AppointmentSeries.objects.prefetch_related(
         Prefetch("sessions", queryset=Session.objects.only("pk", "series_id", "starts_at"))
@@ -51,6 +52,7 @@ class AppointmentViewSet(ClientRecordMixin, mixins.ListModelMixin, viewsets.Gene
     soonest first, with the client's name: yours unless `clinician` or `client` says whose.
     Only the clients you may see. No clinical content; admins see none."""
 
+    reads_from_replica = True
     queryset = Session.objects.select_related("client")
     audit_object_type = "session"
     serializer_class = AppointmentSerializer

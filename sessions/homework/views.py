@@ -72,6 +72,7 @@ class HomeworkViewSet(
     `cancel`; any other move, or a PATCH of its status, answers 409. Homework is never deleted:
     cancel it. Admins see none."""
 
+    reads_from_replica = True
     queryset = Homework.objects.all()
     audit_object_type = "homework"
     serializer_class = HomeworkSerializer
@@ -136,6 +137,7 @@ class HomeworkTemplateViewSet(RecordMixin, ScopedViewSetMixin, viewsets.ModelVie
     and your practice's own, which its clinicians create and their author or an admin edits.
     Another practice's templates do not exist here."""
 
+    reads_from_replica = True
     queryset = HomeworkTemplate.objects.all()
     serializer_class = HomeworkTemplateSerializer
     filterset_class = HomeworkTemplateFilter
@@ -174,6 +176,7 @@ class HomeworkTemplateViewSet(RecordMixin, ScopedViewSetMixin, viewsets.ModelVie
 class ClientHomeworkSummaryView(AuditedViewMixin, AtomicRequestMixin, APIView):
     """Homework adherence, overall and by strategy. Clinical content: admins get 404."""
 
+    reads_from_replica = True
     name = "Homework summary"  # as OPTIONS names it
     audit_object_type = "client"
     audit_client_field = "id"

@@ -154,6 +154,8 @@ def main(argv: list[str]) -> int:
             with_the_replica_stopped(checks)
         else:
             with_a_lagging_replica(checks)
+    except KeyError as missing:
+        checks.check("the environment names both databases", False, f"{missing} is not set")
     except (AssertionError, requests.RequestException, psycopg.Error) as error:
         checks.check("the checks ran to the end", False, str(error))
     return 1 if checks.failed else 0

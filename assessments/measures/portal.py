@@ -124,7 +124,7 @@ def submit(invitation_id, answers: dict) -> Submission:
     invitation.completed_at = timezone.now()
     invitation.remind_at = None
     invitation.save(update_fields=["status", "completed_at", "remind_at", "updated_at"])
-    emit(Topic.MEASURE_COMPLETED, invitation, object_type="measure_invitation")
+    emit(Topic.MEASURE_COMPLETED, invitation)
     flags = list(RiskFlag.objects.filter(assessment__in=assessments).values_list("pk", flat=True))
     for flag in flags:
         alert_risk.delay_on_commit(str(invitation.practice_id), str(flag))

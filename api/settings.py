@@ -404,6 +404,7 @@ SPECTACULAR_SETTINGS = {
         "api.schema_hooks.request_defaults_in_descriptions",
         "api.schema_hooks.pagination_pages",
         "api.schema_hooks.listed_parameters_hold_an_item",
+        "api.events.schema.event_payloads",
     ],
 }
 

@@ -5,6 +5,9 @@ docs/deployment.md).
   and its body runs in `practice_scope(practice_id)`, one transaction that on PostgreSQL sets
   the practice for row-level security exactly as a request's handler does (docs/security.md).
   The task sees that practice's rows and no other's, whatever its arguments say.
+- **Work that waits on another system** (a webhook's POST) is a `@network_task`, which
+  enters the practice's scope itself before and after the wait: no transaction, row lock or
+  pooled connection is held while a receiver takes its time.
 - **Periodic work** (what is due now) runs in `all_practices()` and takes its due rows with
   `claim_due`, which locks them with `SELECT … FOR UPDATE SKIP LOCKED`: however many schedulers
   or workers tick at once, each row is taken by one of them, which makes it no longer due
@@ -18,6 +21,7 @@ docs/deployment.md).
   runs, and never clinical text or names, which would sit unencrypted in the broker.
 """
 
+import contextlib
 import functools
 import smtplib
 
@@ -46,6 +50,13 @@ def practice_task(*args, **options):
     transient errors. The scope is inside the retries: a failed attempt's transaction is rolled
     back before the next begins."""
     return _scoped_task(lambda practice_id, *_: practice_scope(practice_id), args, options)
+
+
+def network_task(*args, **options):
+    """`@network_task`: a practice's task that waits on another system (a webhook's POST) and
+    so enters the practice's scope itself, once before and once after the wait, holding no
+    transaction or row lock while it waits. Retried on transient errors."""
+    return _scoped_task(lambda *_: contextlib.nullcontext(), args, options)
 
 
 def periodic_task(*args, **options):

@@ -99,8 +99,8 @@ def score_and_store(*, client: Client, instrument: str, responses: list[int], **
         for rule in definition.risk_rules
         if rule.flag in score.flags
     )
-    emit(Topic.ASSESSMENT_RECORDED, assessment, object_type="assessment")
-    emit_many(Topic.RISK_FLAG_RAISED, flags, object_type="risk_flag")
+    emit(Topic.ASSESSMENT_RECORDED, assessment)
+    emit_many(Topic.RISK_FLAG_RAISED, flags)
     return assessment
 
 
@@ -133,5 +133,5 @@ def risk_flag_acknowledge(*, flag: RiskFlag, by: User, note: str) -> RiskFlag:
     flag.save(
         update_fields=["acknowledged_at", "acknowledged_by", "acknowledgement_note", "updated_at"]
     )
-    emit(Topic.RISK_FLAG_ACKNOWLEDGED, flag, object_type="risk_flag")
+    emit(Topic.RISK_FLAG_ACKNOWLEDGED, flag)
     return flag

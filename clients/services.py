@@ -93,7 +93,7 @@ def client_update(
         client.discharged_on = discharged_on
     client.save()
     if previous_status != ClientStatus.DISCHARGED == client.status:
-        emit(Topic.CLIENT_DISCHARGED, client, object_type="client", client_id=client.pk)
+        emit(Topic.CLIENT_DISCHARGED, client, client_id=client.pk)
     if care_team is not UNCHANGED:
         client.care_team.set(care_team, through_defaults={"practice_id": client.practice_id})
     if presenting_roots is not UNCHANGED:

@@ -182,7 +182,7 @@ def session_sign(*, session: Session, by: User) -> Session:
     session.signed_at = timezone.now()
     session.signed_by = by
     session.save(update_fields=["signed_at", "signed_by", "updated_at"])
-    emit(Topic.SESSION_SIGNED, session, object_type="session")
+    emit(Topic.SESSION_SIGNED, session)
     return session
 
 
@@ -199,7 +199,7 @@ def session_cosign(*, session: Session, by: User) -> Session:
     session.cosigned_at = timezone.now()
     session.cosigned_by = by
     session.save(update_fields=["cosigned_at", "cosigned_by", "updated_at"])
-    emit(Topic.SESSION_COSIGNED, session, object_type="session")
+    emit(Topic.SESSION_COSIGNED, session)
     return session
 
 

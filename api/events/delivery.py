@@ -19,6 +19,7 @@ from api.auth.models import Role, User
 from api.events import http, ssrf
 from api.events.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from api.events.services import signing_secrets
+from api.tenancy import practice_scope
 
 RETRY_WINDOW = timedelta(hours=26)
 DISABLE_AFTER = timedelta(hours=24)
@@ -54,18 +55,38 @@ def backoff(attempts: int) -> timedelta:
     return ceiling * random.uniform(0.5, 1.0)  # noqa: S311 (jitter, not a secret)
 
 
-def deliver(delivery_id, *, now: datetime | None = None) -> str | None:
-    """Attempt the delivery if still pending and its endpoint enabled; its status after."""
-    delivery = (
-        WebhookDelivery.objects.select_for_update(of=("self",))
-        .select_related("endpoint", "event")
-        .filter(pk=delivery_id, status=DeliveryStatus.PENDING, endpoint__enabled=True)
-        .first()
-    )
+def deliver(practice_id, delivery_id, *, now: datetime | None = None) -> str | None:
+    """Attempt the delivery if still pending and its endpoint enabled; its status after.
+
+    The POST waits on another system for up to the timeout, so no transaction, row lock or
+    pooled server connection is held across it: the delivery is read in one transaction and its
+    outcome recorded in a second. Should another attempt have been recorded in between (a
+    replay, a lease run out), this one's outcome is dropped: the receiver de-duplicates by
+    `webhook-id`."""
+    with practice_scope(practice_id):
+        delivery = _pending(delivery_id).first()
     if delivery is None:
         return None
     now = now or timezone.now()
-    status_code, error, latency_ms = attempt(delivery, now)
+    outcome = attempt(delivery, now)
+    with practice_scope(practice_id):
+        current = _pending(delivery_id).select_for_update(of=("self",)).first()
+        if current is None or current.attempts != delivery.attempts:
+            return current.status if current else None
+        record(current, outcome, now)
+        return current.status
+
+
+def _pending(delivery_id):
+    return WebhookDelivery.objects.select_related("endpoint", "event").filter(
+        pk=delivery_id, status=DeliveryStatus.PENDING, endpoint__enabled=True
+    )
+
+
+def record(delivery: WebhookDelivery, outcome: tuple, now: datetime) -> None:
+    """Store an attempt's outcome: delivered, retried with backoff, or given up; and an
+    endpoint failing for DISABLE_AFTER disabled."""
+    status_code, error, latency_ms = outcome
     delivery.attempts += 1
     delivery.last_attempt_at = now
     delivery.last_status_code = status_code
@@ -88,7 +109,6 @@ def deliver(delivery_id, *, now: datetime | None = None) -> str | None:
             disable(endpoint)
     delivery.save()
     endpoint.save(update_fields=["failing_since", "enabled", "disabled_reason", "updated_at"])
-    return delivery.status
 
 
 def attempt(delivery: WebhookDelivery, now: datetime) -> tuple[int | None, str, int | None]:

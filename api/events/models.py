@@ -21,6 +21,24 @@ class Topic(models.TextChoices):
     MEASURE_EXPIRED = "measure.expired", "A measure's link expired unanswered"
     CLIENT_DISCHARGED = "client.discharged", "A client was discharged"
 
+    @property
+    def object_type(self) -> str:
+        """The kind of record an event of this topic is about."""
+        return _OBJECT_TYPES[self]
+
+
+_OBJECT_TYPES = {
+    Topic.ASSESSMENT_RECORDED: "assessment",
+    Topic.RISK_FLAG_RAISED: "risk_flag",
+    Topic.RISK_FLAG_ACKNOWLEDGED: "risk_flag",
+    Topic.SESSION_SIGNED: "session",
+    Topic.SESSION_COSIGNED: "session",
+    Topic.HOMEWORK_COMPLETED: "homework",
+    Topic.MEASURE_COMPLETED: "measure_invitation",
+    Topic.MEASURE_EXPIRED: "measure_invitation",
+    Topic.CLIENT_DISCHARGED: "client",
+}
+
 
 class OutboxEvent(models.Model):
     """What happened, to which record of which client of which practice, and when: ids only,

@@ -6,7 +6,7 @@ from django.db import connection
 from api.events.models import OutboxEvent, Topic
 
 
-def emit(topic: Topic, record, *, object_type: str, client_id=None) -> OutboxEvent:
+def emit(topic: Topic, record, *, client_id=None) -> OutboxEvent:
     """The event that `record` (a row of a practice, of a client) saw `topic` happen."""
     if not connection.in_atomic_block:
         raise RuntimeError("An event is written in the transaction of its change.")
@@ -14,12 +14,12 @@ def emit(topic: Topic, record, *, object_type: str, client_id=None) -> OutboxEve
         practice_id=record.practice_id,
         topic=topic,
         client_id=client_id or record.client_id,
-        object_type=object_type,
+        object_type=topic.object_type,
         object_id=record.pk,
     )
 
 
-def emit_many(topic: Topic, records, *, object_type: str) -> list[OutboxEvent]:
+def emit_many(topic: Topic, records) -> list[OutboxEvent]:
     """One event per record, in one insert."""
     if not connection.in_atomic_block:
         raise RuntimeError("An event is written in the transaction of its change.")
@@ -28,7 +28,7 @@ def emit_many(topic: Topic, records, *, object_type: str) -> list[OutboxEvent]:
             practice_id=record.practice_id,
             topic=topic,
             client_id=record.client_id,
-            object_type=object_type,
+            object_type=topic.object_type,
             object_id=record.pk,
         )
         for record in records

@@ -11,12 +11,12 @@ from django.utils import timezone
 
 from api.events import delivery
 from api.events.models import DeliveryStatus, OutboxEvent, WebhookDelivery, WebhookEndpoint
-from api.tasks import claim_due, periodic_task, practice_task
+from api.tasks import claim_due, network_task, periodic_task
 
 
-@practice_task
+@network_task
 def deliver(practice_id, delivery_id):
-    return delivery.deliver(delivery_id)
+    return delivery.deliver(practice_id, delivery_id)
 
 
 @periodic_task

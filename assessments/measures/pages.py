@@ -23,7 +23,6 @@ from rest_framework import status
 from rest_framework.exceptions import ValidationError
 
 from api.audit.models import AuditAction
-from api.audit.services import audit_record
 from api.tenancy import practice_scope
 from assessments.instruments import INSTRUMENTS
 from assessments.measures import portal
@@ -191,12 +190,5 @@ def _closed(request, invitation):
 
 
 def _audit(request, invitation, status_code: int, action=None) -> None:
-    audit_record(
-        request=request,
-        action=action or (AuditAction.CREATE if request.method == "POST" else AuditAction.READ),
-        status_code=status_code,
-        invitation=invitation,
-        object_type="measure_invitation",
-        object_id=invitation.pk if invitation else None,
-        client_id=invitation.client_id if invitation else None,
-    )
+    default = AuditAction.CREATE if request.method == "POST" else AuditAction.READ
+    portal.audit_link_use(request, invitation, status_code, action or default)

@@ -11,6 +11,7 @@ from datetime import timedelta
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
+from api.audit.services import audit_record
 from api.events.models import Topic
 from api.events.outbox import emit
 from api.secret_tokens import digest, is_token_shaped
@@ -25,6 +26,20 @@ from assessments.services import score_and_store
 # A submission repeated this soon after the one that used the link (a double tap, a retry
 # after a lost answer) gets the first one's answer again, crisis text included, not a dead link.
 REPLAY_WINDOW = timedelta(minutes=30)
+
+
+def audit_link_use(request, invitation, status_code: int, action: str) -> None:
+    """A use of a measure link in the audit trail, the invitation as the actor (none for an
+    unknown link); call it in the invitation's practice's scope."""
+    audit_record(
+        request=request,
+        action=action,
+        status_code=status_code,
+        invitation=invitation,
+        object_type="measure_invitation",
+        object_id=invitation.pk if invitation else None,
+        client_id=invitation.client_id if invitation else None,
+    )
 
 
 class LinkClosed(Exception):
@@ -124,7 +139,7 @@ def submit(invitation_id, answers: dict) -> Submission:
     invitation.completed_at = timezone.now()
     invitation.remind_at = None
     invitation.save(update_fields=["status", "completed_at", "remind_at", "updated_at"])
-    emit(Topic.MEASURE_COMPLETED, invitation, object_type="measure_invitation")
+    emit(Topic.MEASURE_COMPLETED, invitation)
     flags = list(RiskFlag.objects.filter(assessment__in=assessments).values_list("pk", flat=True))
     for flag in flags:
         alert_risk.delay_on_commit(str(invitation.practice_id), str(flag))

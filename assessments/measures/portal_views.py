@@ -9,7 +9,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.audit.models import AuditAction
-from api.audit.services import audit_record
 from api.schema import problem
 from api.secret_tokens import TOKEN_PATTERN
 from api.tenancy import practice_scope
@@ -79,15 +78,7 @@ class LinkView(APIView):
     audit_action = AuditAction.READ
 
     def audit(self, invitation, status_code: int, *, action: str | None = None) -> None:
-        audit_record(
-            request=self.request,
-            action=action or self.audit_action,
-            status_code=status_code,
-            invitation=invitation,
-            object_type="measure_invitation",
-            object_id=invitation.pk if invitation else None,
-            client_id=invitation.client_id if invitation else None,
-        )
+        portal.audit_link_use(self.request, invitation, status_code, action or self.audit_action)
 
     def closed(self, invitation=None):
         with practice_scope(invitation.practice_id if invitation else None):

@@ -116,7 +116,7 @@ def expire_due(now: datetime) -> int:
     MeasureInvitation.objects.filter(pk__in=[i.pk for i in expiring]).update(
         status=InvitationStatus.EXPIRED, remind_at=None, updated_at=now
     )
-    emit_many(Topic.MEASURE_EXPIRED, expiring, object_type="measure_invitation")
+    emit_many(Topic.MEASURE_EXPIRED, expiring)
     return len(expiring)
 
 

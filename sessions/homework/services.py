@@ -108,7 +108,7 @@ def homework_close(
     homework.outcome_note = outcome_note
     homework.save()
     if status in DONE:
-        emit(Topic.HOMEWORK_COMPLETED, homework, object_type="homework")
+        emit(Topic.HOMEWORK_COMPLETED, homework)
     return homework
 
 

@@ -188,6 +188,4 @@ def test_a_refused_request_writes_no_event(client_record, clinician, as_user):
 @pytest.mark.django_db(transaction=True)
 def test_an_event_outside_a_transaction_is_refused(client_record):
     with pytest.raises(RuntimeError, match="transaction"):
-        emit(
-            Topic.CLIENT_DISCHARGED, client_record, object_type="client", client_id=client_record.pk
-        )
+        emit(Topic.CLIENT_DISCHARGED, client_record, client_id=client_record.pk)

@@ -13,6 +13,7 @@ from standardwebhooks import Webhook
 from api.events.models import DeliveryStatus, OutboxEvent, Topic, WebhookDelivery
 from api.events.services import rotate_secret
 from api.events.tasks import dispatch
+from tests.webhooks.test_event_schema import validate as validate_event
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +64,7 @@ def test_an_assessment_at_risk_reaches_the_receiver_signed_and_without_phi(
     for request in receiver.requests:
         event = OutboxEvent.objects.get(pk=request["headers"]["webhook-id"])
         assert json.loads(request["body"]) == event.payload
+        validate_event(event.payload)
         assert request["headers"]["content-type"] == "application/json"
         text = request["body"].lower()
         for private in (client_record.given_name, client_record.family_name):

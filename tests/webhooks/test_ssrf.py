@@ -89,7 +89,7 @@ def test_dns_rebinding_after_registration_is_refused_at_delivery(
     dns["hooks.example.com"] = "127.0.0.1"
 
     row = pending_delivery(endpoint, client_record)
-    status = delivery.deliver(row.pk)
+    status = delivery.deliver(row.practice_id, row.pk)
 
     assert status == DeliveryStatus.PENDING
     assert receiver.requests == []
@@ -105,7 +105,7 @@ def test_a_redirect_is_a_failed_delivery_and_is_not_followed(receiver, endpoint_
     endpoint = endpoint_to(receiver.url)
 
     row = pending_delivery(endpoint, client_record)
-    delivery.deliver(row.pk)
+    delivery.deliver(row.practice_id, row.pk)
 
     assert len(receiver.requests) == 1  # the redirect's target is the receiver too: not asked
     row.refresh_from_db()

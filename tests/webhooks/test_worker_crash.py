@@ -1,5 +1,5 @@
-"""A worker killed mid-delivery loses nothing (api/events/tasks.py): the attempt's transaction
-dies with it, the delivery stays pending, and once its claim's lease has passed the dispatch
+"""A worker killed mid-delivery loses nothing (api/events/tasks.py): the attempt dies
+unrecorded, the delivery stays pending, and once its claim's lease has passed the dispatch
 tick sends it again, to a restarted worker, which delivers it with the same `webhook-id`."""
 
 import time

@@ -50,12 +50,14 @@ clients: install
 
 # Benchmarks print figures (recorded in docs/performance.md); they are never part of `make test`.
 # The HTTP benchmarks need wrk and PostgreSQL (BENCH_DATABASE_URL); BENCH_SCALE=full for 20,000
-# clients; the open-loop soak lasts BENCH_SOAK_SECONDS (300). See docs/performance.md.
+# clients; the open-loop soak lasts BENCH_SOAK_SECONDS (300); the webhook fan-out needs Redis
+# too (BENCH_REDIS_URL). See docs/performance.md.
 bench: install
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python -m tests.benchmarks.exports
 	$(BIN)/python -m tests.benchmarks.api_load
 	$(BIN)/python -m tests.benchmarks.open_loop
+	$(BIN)/python -m tests.benchmarks.webhooks_fanout
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

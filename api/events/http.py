@@ -2,6 +2,7 @@
 was checked, with the URL's host name in the Host header and, for https, in TLS's SNI and
 certificate check. A redirect is an answer like any other: never followed."""
 
+import functools
 import http.client
 import socket
 import ssl
@@ -18,11 +19,17 @@ class _PinnedHTTPConnection(http.client.HTTPConnection):
         self.sock = socket.create_connection((self._address, self.port), self.timeout)
 
 
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """One per process: building it loads the system's certificate authorities, about 25 ms of
+    CPU, which was once spent again on every delivery (docs/performance.md). A change to the
+    system's authorities is seen once the worker restarts."""
+    return ssl.create_default_context()
+
+
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
     def __init__(self, target: Target, timeout: float):
-        super().__init__(
-            target.host, target.port, timeout=timeout, context=ssl.create_default_context()
-        )
+        super().__init__(target.host, target.port, timeout=timeout, context=_tls_context())
         self._address = target.address
 
     def connect(self):

@@ -5,25 +5,57 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint schema report-images clients bench clean
+# The locks every install comes from (pinned, hashed; docs/deployment.md, "Reproducible installs").
+RUNTIME_LOCK := requirements/runtime.txt
+TEST_LOCK := requirements/test.txt
+RUNTIME := $(VENV)/.installed-runtime
+TEST_SET := $(VENV)/.installed-test
+
+.PHONY: install lock run test lint schema report-images clients bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet --editable '.[dev]'
+# Plain pip, no resolver: exactly the locked releases, each checked against its hashes; then
+# Rootwise itself, built with the locked setuptools. Modules are byte-compiled when first
+# imported, not all of them at install (a third of the install's time).
+PIP_INSTALL_LOCK = $(BIN)/python -m pip install --quiet --no-compile --require-hashes --no-deps -r
+
+$(RUNTIME): $(RUNTIME_LOCK) pyproject.toml | $(BIN)/python
+	$(PIP_INSTALL_LOCK) $(RUNTIME_LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation --editable .
 	touch $@
 
-install: $(VENV)/.installed
+$(TEST_SET): $(TEST_LOCK) $(RUNTIME)
+	$(PIP_INSTALL_LOCK) $(TEST_LOCK)
+	touch $@
 
-run: install
+# Everything `make test` needs: the runtime set and the test set.
+install: $(TEST_SET)
+
+# Both locks from pyproject.toml's ranges, resolved for Python 3.11 on every platform; the test
+# set keeps the runtime set's pins. The build backend (setuptools) is locked with the runtime set,
+# so that installing Rootwise itself takes nothing unlocked. `make lock` moves every pin to the
+# newest release within the ranges; `make lock LOCK_UPGRADE=` keeps the pins it can.
+UV_VERSION := 0.13.9
+LOCK_UPGRADE ?= --upgrade
+BUILD_REQUIRES = $(BIN)/python -c 'import tomllib; \
+	print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"]))'
+UV_COMPILE = $(BIN)/uv pip compile --quiet pyproject.toml - $(LOCK_UPGRADE) --universal \
+	--python-version 3.11 --generate-hashes --custom-compile-command 'make lock'
+
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
+	$(BUILD_REQUIRES) | $(UV_COMPILE) -o $(RUNTIME_LOCK)
+	$(BUILD_REQUIRES) | $(UV_COMPILE) --extra test --constraint $(RUNTIME_LOCK) -o $(TEST_LOCK)
+
+run: $(RUNTIME)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-lint: install
+lint: $(TEST_SET)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
@@ -35,7 +67,7 @@ test: lint
 	$(BIN)/pytest
 
 # Regenerate the committed OpenAPI snapshot after an intended change to the contract.
-schema: install
+schema: $(RUNTIME)
 	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file docs/openapi.yaml
 
 # Regenerate the PDF report's reference images (tests/reports/reference/) and

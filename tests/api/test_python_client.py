@@ -41,7 +41,7 @@ def generated_package(tmp_path_factory) -> Path:
     """The folder holding the generated package `rootwise_client`."""
     generator = shutil.which("openapi-python-client", path=BIN)
     if generator is None:
-        pytest.skip("openapi-python-client is not installed: `pip install -e '.[dev]'`")
+        pytest.skip("openapi-python-client is not installed: `make install` (the test set)")
     out = tmp_path_factory.mktemp("python-client")
     result = run(
         [
@@ -60,7 +60,7 @@ def generated_package(tmp_path_factory) -> Path:
 
 def test_the_generated_client_and_a_workflow_pass_mypy_strict(generated_package, tmp_path):
     if importlib.util.find_spec("mypy") is None:
-        pytest.skip("mypy is not installed: `pip install -e '.[dev]'`")
+        pytest.skip("mypy is not installed: `make install` (the test set)")
     result = run(
         [
             sys.executable,

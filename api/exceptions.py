@@ -6,6 +6,7 @@ URLs, oversized bodies, crashes in middleware) through the Django handlers at th
 
 import logging
 
+import redis
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -151,8 +152,16 @@ def _as_api_exception(exc: Exception) -> exceptions.APIException | None:
         # writers): the data is intact, and the client should re-read and retry.
         logger.warning("A database constraint refused a write (%s).", type(exc).__name__)
         return Conflict("The change conflicts with other records; reload and try again.")
+    if isinstance(exc, SHARED_CACHE_UNAVAILABLE):
+        logger.error("Shared cache unavailable: %s", type(exc).__name__)
+        return ServiceUnavailable()
     return None
 
+
+# The shared cache (Redis) cannot be reached. What must be counted or claimed in it before it
+# runs (a password check against the lock-out, an Idempotency-Key) is refused, nothing done;
+# rate throttles let requests pass instead (api/throttles/__init__.py).
+SHARED_CACHE_UNAVAILABLE = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
 
 # SQLSTATEs of a transaction undone for another's sake: serialization failure, deadlock.
 CONCURRENT_WRITE_CONFLICTS = {"40001", "40P01"}

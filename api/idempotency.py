@@ -3,13 +3,15 @@
 The first request with a key runs and its response is kept for 24 hours. A retry with the same
 key and body gets that response again and changes nothing, while the caller may still see the
 record it holds (404 otherwise); the same key with another body is a
-422; a retry while the first is still running is a 409. Keys are scoped per user. Records live
+422; a retry while the first is still running is a 409, until the first answers or, if its
+process died with it, for a minute at most. Keys are scoped per user. Records live
 in the shared cache (the database or Redis), so every app process sees them; the stored
 response body is encrypted with the field encryption keys.
 """
 
 import hashlib
 import json
+import logging
 import re
 
 from django.core.cache import cache
@@ -19,13 +21,19 @@ from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.response import Response
 
 from api.encryption import decrypt, encrypt
-from api.exceptions import Conflict
+from api.exceptions import SHARED_CACHE_UNAVAILABLE, Conflict
 from api.problems import PROBLEM_MEDIA_TYPE
 from api.tenancy import practice_scope
+
+logger = logging.getLogger("rootwise.errors")
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 LIFETIME_SECONDS = 24 * 60 * 60
+# A claim lapses after this unless its request answered: longer than any request may run
+# (gunicorn replaces a worker silent for 30 s), short enough that a key whose request died
+# with its process (killed, out of memory) can be retried the same minute.
+IN_FLIGHT_SECONDS = 60
 VALID_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")  # visible ASCII
 
 
@@ -56,7 +64,7 @@ class IdempotencyMixin:
         claim = "idempotency:" + hashlib.sha256(f"{request.user.pk}:{key}".encode()).hexdigest()
         body = request._request.body  # the raw bytes, read before DRF parses them
         fingerprint = hashlib.sha256(request.path.encode() + b"\n" + body).hexdigest()
-        if cache.add(claim, {"fingerprint": fingerprint, "done": False}, LIFETIME_SECONDS):
+        if cache.add(claim, {"fingerprint": fingerprint, "done": False}, IN_FLIGHT_SECONDS):
             self._idempotency_claim = (claim, fingerprint)
             return
         record = cache.get(claim)
@@ -97,15 +105,20 @@ class IdempotencyMixin:
         if self._idempotency_claim is not None:
             claim, fingerprint = self._idempotency_claim
             self._idempotency_claim = None
-            if response.status_code >= 500:
-                cache.delete(claim)  # nothing happened: the key may be used again
-            else:
-                record = {
-                    "fingerprint": fingerprint,
-                    "done": True,
-                    "status": response.status_code,
-                    # The body may hold clinical text: encrypted like the records it came from.
-                    "data": encrypt(json.dumps(response.data, cls=DjangoJSONEncoder)),
-                }
-                cache.set(claim, record, LIFETIME_SECONDS)
+            try:
+                if response.status_code >= 500:
+                    cache.delete(claim)  # nothing happened: the key may be used again
+                else:
+                    record = {
+                        "fingerprint": fingerprint,
+                        "done": True,
+                        "status": response.status_code,
+                        # The body may hold clinical text: encrypted like the records it came from.
+                        "data": encrypt(json.dumps(response.data, cls=DjangoJSONEncoder)),
+                    }
+                    cache.set(claim, record, LIFETIME_SECONDS)
+            except SHARED_CACHE_UNAVAILABLE:
+                # The work is done and committed: answering it beats a 500 that invites a
+                # retry. The claim lapses unanswered (IN_FLIGHT_SECONDS).
+                logger.error("Shared cache unavailable: an idempotent response was not kept")
         return response

@@ -238,8 +238,22 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Redis hands an unacknowledged task to another worker after this; it must outlast the longest
-# retry delay (api/tasks.py) and time limit.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# retry delay (api/tasks.py) and time limit. A process sending a task while Redis restarts
+# keeps trying, every second or so, for up to 15 s (connecting, then publishing): a request
+# whose write has committed then still answers, rather than failing before its task is queued.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "connect_retries_timeout": 15,
+    "interval_start": 0,
+    "interval_step": 1,
+    "interval_max": 2,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 15,
+    "interval_start": 0,
+    "interval_step": 1,
+    "interval_max": 1,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Seconds: a task is told to stop (SoftTimeLimitExceeded), then its process is replaced.
 CELERY_TASK_SOFT_TIME_LIMIT = int(os.environ.get("CELERY_TASK_SOFT_TIME_LIMIT", "60"))

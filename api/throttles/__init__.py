@@ -4,13 +4,35 @@
   settings (`LOGIN_THROTTLE_RATE`), per caller.
 - `lockout`: password checks, per account and per client address, with a cool-off.
 
-Both answer 429 with Retry-After.
+Both answer 429 with Retry-After. While Redis cannot be reached, rate throttles let requests
+pass and the lock-out refuses password checks (503): see SharedRateThrottle.
 """
+
+import logging
 
 from rest_framework.throttling import SimpleRateThrottle
 
+from api.exceptions import SHARED_CACHE_UNAVAILABLE
 
-class SignInRateThrottle(SimpleRateThrottle):
+logger = logging.getLogger("rootwise.errors")
+
+
+class SharedRateThrottle(SimpleRateThrottle):
+    """A rate counted in the shared cache. While the cache cannot be reached, requests pass
+    uncounted (logged): a rate only limits load, and the limit that must hold whatever
+    happens, on password checks, fails closed in `lockout` instead."""
+
+    def allow_request(self, request, view) -> bool:
+        try:
+            return super().allow_request(request, view)
+        except SHARED_CACHE_UNAVAILABLE as error:
+            logger.warning(
+                "Shared cache unavailable: %s not counted (%s)", self.scope, type(error).__name__
+            )
+            return True
+
+
+class SignInRateThrottle(SharedRateThrottle):
     """At most the `login` rate of requests per caller: the user once signed in, otherwise
     the client address."""
 

@@ -3,17 +3,16 @@ each kind is rate-limited per client address (someone trying tokens) and per tok
 a misconfigured app, hammering one). A kind subclasses both with its own `scope`, whose rate
 is in the settings' DEFAULT_THROTTLE_RATES."""
 
-from rest_framework.throttling import SimpleRateThrottle
-
 from api.secret_tokens import digest
+from api.throttles import SharedRateThrottle
 
 
-class PerAddressThrottle(SimpleRateThrottle):
+class PerAddressThrottle(SharedRateThrottle):
     def get_cache_key(self, request, view):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
-class PerTokenThrottle(SimpleRateThrottle):
+class PerTokenThrottle(SharedRateThrottle):
     """Counts by the digest of the view's `token` argument: no token sits in the cache."""
 
     def get_cache_key(self, request, view):

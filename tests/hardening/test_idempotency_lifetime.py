@@ -105,3 +105,61 @@ def test_the_kept_response_holds_no_clinical_text_in_the_clear(clinician, client
         stored = [pickle.loads(base64.b64decode(value)) for (value,) in cursor.fetchall()]  # noqa: S301
     assert stored, "the response was kept in the cache table"
     assert "Pangolinsentinel" not in repr(stored)
+
+
+class ProcessDied(BaseException):
+    """The worker killed mid-request: nothing after the create runs, not even error handling."""
+
+
+def _first_request_dies(api) -> None:
+    with (
+        mock.patch("clients.services.client_create", side_effect=ProcessDied),
+        pytest.raises(ProcessDied),
+    ):
+        post(api, "/api/v1/clients/", _client_body(None))
+
+
+@DATABASE_CACHE
+def test_a_key_whose_request_died_is_in_flight_for_a_minute_at_most(clinician):
+    api = as_caller(clinician)
+    _first_request_dies(api)
+
+    still = post(api, "/api/v1/clients/", _client_body(None))
+    clock, now = cache_clock_moved_by(idempotency.IN_FLIGHT_SECONDS - 5)
+    with clock, now:
+        later = post(api, "/api/v1/clients/", _client_body(None))
+
+    assert still.status_code == later.status_code == 409
+    assert "still being processed" in later.json()["detail"]
+    assert Client.objects.count() == 0
+
+
+@DATABASE_CACHE
+def test_after_a_minute_the_key_of_a_request_that_died_runs_once(clinician):
+    assert idempotency.IN_FLIGHT_SECONDS == 60
+    api = as_caller(clinician)
+    _first_request_dies(api)
+    clock, now = cache_clock_moved_by(idempotency.IN_FLIGHT_SECONDS + 1)
+
+    with clock, now:
+        retry = post(api, "/api/v1/clients/", _client_body(None))
+        replay = post(api, "/api/v1/clients/", _client_body(None))
+
+    assert retry.status_code == 201, retry.content
+    assert replay["Idempotent-Replayed"] == "true"
+    assert replay.json() == retry.json()
+    assert Client.objects.count() == 1
+
+
+@DATABASE_CACHE
+def test_an_answered_key_is_kept_a_day_not_a_minute(clinician):
+    api = as_caller(clinician)
+    first = post(api, "/api/v1/clients/", _client_body(None))
+    clock, now = cache_clock_moved_by(idempotency.IN_FLIGHT_SECONDS + 60)
+
+    with clock, now:
+        replay = post(api, "/api/v1/clients/", _client_body(None))
+
+    assert replay["Idempotent-Replayed"] == "true"
+    assert replay.json() == first.json()
+    assert Client.objects.count() == 1

@@ -9,6 +9,7 @@ import threading
 import time
 
 from django.conf import settings
+from django.db import close_old_connections
 
 from api.celery import app
 
@@ -30,11 +31,21 @@ def send_due(last_sent: dict, now: float) -> list[str]:
     return sent
 
 
+def load_tasks() -> None:
+    """Register every task (CELERY_IMPORTS and each app's tasks.py), as a worker does when it
+    starts: a process of its own (`manage.py run_scheduler`) imports none of them otherwise."""
+    app.loader.import_default_modules()
+
+
 def run(stop: threading.Event, *, resolution: float = 1.0) -> None:
     """Send due periodic tasks until `stop` is set."""
+    load_tasks()
     last_sent: dict = {}
     while not stop.is_set():
         send_due(last_sent, time.monotonic())
+        # Without a broker the tasks ran in this thread: its connection is let go as a
+        # request's is (at once under runserver), not kept for the life of the process.
+        close_old_connections()
         stop.wait(resolution)
 
 

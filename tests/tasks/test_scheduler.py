@@ -1,9 +1,13 @@
 """The periodic tasks' clock without `celery beat` (api/scheduler.py): under `make run` a thread
 beside the server sends each periodic task when its interval has passed."""
 
+import os
+import subprocess
+import sys
 import threading
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
 from api import scheduler
@@ -62,3 +66,27 @@ def test_the_command_stops_on_interrupt(monkeypatch, capsys):
     call_command("run_scheduler")
 
     assert "Sending periodic tasks when due" in capsys.readouterr().out
+
+
+def test_a_scheduler_of_its_own_sends_every_periodic_task_by_name():
+    """`manage.py run_scheduler` is a process that handles no request: it must load the tasks
+    it sends itself, or a periodic task it never imported fails as unregistered."""
+    looked_up = (
+        "import django; django.setup();"
+        "from django.conf import settings; from api import scheduler; from api.celery import app;"
+        "scheduler.load_tasks();"
+        "schedule = settings.CELERY_BEAT_SCHEDULE.values();"
+        "print([e['task'] for e in schedule if e['task'] not in app.tasks])"
+    )
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "api.settings", "DEBUG": "true"}
+    result = subprocess.run(  # noqa: S603 (this interpreter, this project)
+        [sys.executable, "-c", looked_up],
+        env=environment,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+
+    assert result.stdout.strip().splitlines()[-1] == "[]"

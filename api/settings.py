@@ -140,6 +140,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# DB_POOLER=transaction: DATABASE_URL names a PgBouncer in transaction mode, which lends a
+# server connection for one transaction at a time (docs/deployment.md, "Beyond one machine").
+DB_POOLER = os.environ.get("DB_POOLER", "").strip().lower()
+if DB_POOLER not in ("", "transaction"):
+    raise ImproperlyConfigured('DB_POOLER must be "transaction" or unset.')
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
@@ -152,6 +157,18 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
             "options": "-c jit=off -c random_page_cost=1.1",
         }
     )
+    if DB_POOLER == "transaction":
+        # PgBouncer refuses the `options` startup parameter: the same two settings are set on
+        # the app role instead (ALTER ROLE … SET, docs/deployment.md), so every server
+        # connection it opens starts with them.
+        del DATABASES["default"]["OPTIONS"]["options"]
+        # A prepared statement lives on one server connection, which the next transaction
+        # may not get; PgBouncer carries them across only from 1.21 (Debian 12 has 1.18).
+        # Django's default, kept whatever it becomes.
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = None
+        # A server-side cursor outside a transaction (holdable) would be fetched from on
+        # whichever connection comes next; `.iterator()` reads its rows client-side instead.
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 else:
     # `make run` serves a front end's parallel requests from one SQLite file. WAL lets reads go
     # on while one transaction writes; IMMEDIATE takes the write lock when a transaction begins,

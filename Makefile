@@ -11,7 +11,7 @@ TEST_LOCK := requirements/test.txt
 RUNTIME := $(VENV)/.installed-runtime
 TEST_SET := $(VENV)/.installed-test
 
-.PHONY: install lock run test lint schema report-images clients bench clean
+.PHONY: install lock run test lint schema report-images clients bench topology clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -90,6 +90,14 @@ bench: install
 	$(BIN)/python -m tests.benchmarks.api_load
 	$(BIN)/python -m tests.benchmarks.open_loop
 	$(BIN)/python -m tests.benchmarks.webhooks_fanout
+
+# Beyond one machine, on one (docs/deployment.md): PostgreSQL with a streaming replica,
+# PgBouncer, Redis, HAProxy in front of three gunicorn instances, Celery workers and a
+# scheduler; then the checks, each printed with PASS or FAIL. Needs root (installs Debian's
+# pgbouncer and haproxy when missing); about three minutes. `tests/topology/run load` instead
+# measures the proxy beside one instance (docs/performance.md).
+topology:
+	tests/topology/run
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

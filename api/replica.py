@@ -28,7 +28,7 @@ from django.db import InterfaceError, OperationalError, connections
 from rest_framework.permissions import SAFE_METHODS
 
 from api.db_router import REPLICA, reading_from_replica, replica_reads
-from api.exceptions import database_message
+from api.exceptions import SHARED_CACHE_UNAVAILABLE, database_message
 from api.tenancy import practice_scope
 
 logger = logging.getLogger("rootwise.errors")
@@ -53,7 +53,10 @@ def configured() -> bool:
 def note_write(user_id) -> None:
     """The user changed something: their reads go to the primary for a while."""
     if user_id is not None and configured():
-        cache.set(_wrote(user_id), True, settings.REPLICA_READ_YOUR_WRITES_SECONDS)
+        try:
+            cache.set(_wrote(user_id), True, settings.REPLICA_READ_YOUR_WRITES_SECONDS)
+        except SHARED_CACHE_UNAVAILABLE:  # the write is done; reads stay on the primary meanwhile
+            logger.warning("Shared cache unavailable: a write was not marked for its reader")
 
 
 class ReadYourWritesMiddleware:
@@ -83,7 +86,10 @@ def _eligible(view, request) -> bool:
     if getattr(view, "action", None) not in (None, "list"):  # a plain view has no action
         return False
     user = request.user
-    return user.is_authenticated and not cache.get_many([_wrote(user.pk), DOWN])
+    try:
+        return user.is_authenticated and not cache.get_many([_wrote(user.pk), DOWN])
+    except SHARED_CACHE_UNAVAILABLE:  # without the marks, only the primary is sure to be current
+        return False
 
 
 def _mark_down(error: Exception) -> None:
@@ -92,7 +98,8 @@ def _mark_down(error: Exception) -> None:
         settings.REPLICA_RETRY_SECONDS,
         database_message(error),
     )
-    cache.set(DOWN, True, settings.REPLICA_RETRY_SECONDS)
+    with contextlib.suppress(*SHARED_CACHE_UNAVAILABLE):  # the handler reruns on the primary
+        cache.set(DOWN, True, settings.REPLICA_RETRY_SECONDS)
 
 
 class _FailureWatch:

@@ -2,9 +2,11 @@
 sign-in calls."""
 
 import json
+import socket
 from http import HTTPStatus
 
 import pytest
+from django.test import override_settings
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -125,3 +127,19 @@ def sign_in_with_mfa(user, password: str = TEST_PASSWORD) -> dict:
     second = second_step(first.json()["challenge"], code=totp_code(user.totp_secret))
     assert second.status_code == 200, second.content
     return second.json()
+
+
+def unreachable_redis():
+    """Settings whose shared cache is a Redis that refuses every connection (a port nobody
+    listens on): Redis restarting, say."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return override_settings(
+        CACHES={
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": f"redis://127.0.0.1:{port}/0",
+            }
+        }
+    )

@@ -3,36 +3,19 @@ plain writes work; rate throttles let requests pass uncounted; what must be coun
 before it runs, a password check (the lock-out) or an Idempotency-Key, is refused with a 503
 and does nothing. (tests/topology/run restarts a real Redis under load.)"""
 
-import socket
 from unittest import mock
 
 import pytest
 import redis
 from django.core.cache import cache
 from django.test import Client as Browser
-from django.test import override_settings
 
 from api.auth.models import User
 from clients.models import Client
 from tests.hardening.conftest import _client_body, as_caller, post
-from tests.helpers import assert_problem, login, refresh
+from tests.helpers import assert_problem, login, refresh, unreachable_redis
 
 pytestmark = pytest.mark.django_db
-
-
-def unreachable_redis():
-    """The cache settings of a Redis that refuses every connection (a port nobody listens on)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    return override_settings(
-        CACHES={
-            "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": f"redis://127.0.0.1:{port}/0",
-            }
-        }
-    )
 
 
 def test_sign_in_is_refused_with_a_503_rather_than_unguarded(clinician):

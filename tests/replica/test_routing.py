@@ -14,7 +14,7 @@ from freezegun import freeze_time
 from api.audit.models import AuditAction, AuditEvent
 from api.db_router import REPLICA, ReplicaRouter, replica_reads
 from clients.models import Client
-from tests.helpers import login
+from tests.helpers import login, unreachable_redis
 
 pytestmark = pytest.mark.django_db
 
@@ -162,3 +162,19 @@ def test_migrations_run_on_the_primary_only():
     router = ReplicaRouter()
     assert router.allow_migrate(DEFAULT_DB_ALIAS, "clients")
     assert not router.allow_migrate(REPLICA, "clients")
+
+
+def test_with_the_shared_cache_away_lists_read_from_the_primary_and_writes_answer(
+    through, as_user, clinician, client_record
+):
+    """Redis restarting: whether a user just wrote cannot be told, so reads stay on the primary
+    (always current), and a write is answered though it cannot be marked."""
+    with unreachable_redis():
+        tried, listed = through(lambda: as_user(clinician).get(CLIENTS))
+        _, created = through(lambda: as_user(clinician).post(CLIENTS, NEW_CLIENT, format="json"))
+
+    assert not tried
+    assert listed.status_code == 200
+    assert ids(listed) == [str(client_record.pk)]
+    assert created.status_code == 201, created.content
+    assert Client.objects.filter(pk=created.json()["id"]).exists()

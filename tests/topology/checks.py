@@ -17,6 +17,7 @@ from tests.topology.topology import CheckFailed
 
 CHECKS = [
     ("API through HAProxy and PgBouncer (clinician's flow, CSV streamed)", flow.clinician_flow),
+    ("every GET of the schema behind PgBouncer", flow.every_read),
     ("practices apart behind PgBouncer (RLS, SET LOCAL)", flow.practices_apart),
     ("lock-out across instances", instances.lockout),
     ("throttle across instances", instances.throttle),

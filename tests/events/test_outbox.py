@@ -12,11 +12,10 @@ from api.events.models import OutboxEvent, Topic
 from api.events.outbox import emit
 from assessments.measures.tasks import expire_due
 from assessments.services import assessment_record
+from tests.events.conftest import PHQ9_AT_RISK
 from tests.factories import HomeworkFactory, MeasureInvitationFactory
 
 pytestmark = pytest.mark.django_db
-
-PHQ9_AT_RISK = [1, 1, 1, 1, 1, 1, 1, 1, 2]
 
 
 def events(topic: str | None = None) -> list[OutboxEvent]:
@@ -41,24 +40,14 @@ def assert_thin(event: OutboxEvent, *, client, object_type: str, object_id) -> N
 
 
 def test_recording_an_assessment_at_risk_writes_its_event_and_the_flags(
-    client_record, clinician, as_user
+    client_record, record_phq9_at_risk
 ):
-    response = as_user(clinician).post(
-        "/api/v1/assessments/",
-        {
-            "client": str(client_record.pk),
-            "instrument": "phq9",
-            "administered_on": timezone.localdate().isoformat(),
-            "responses": PHQ9_AT_RISK,
-        },
-        format="json",
-    )
+    assessment = record_phq9_at_risk()
 
-    assert response.status_code == 201, response.content
     (recorded,) = events(Topic.ASSESSMENT_RECORDED)
     (raised,) = events(Topic.RISK_FLAG_RAISED)
     assert_thin(
-        recorded, client=client_record, object_type="assessment", object_id=response.json()["id"]
+        recorded, client=client_record, object_type="assessment", object_id=assessment["id"]
     )
     flag = client_record.risk_flags.get()
     assert_thin(raised, client=client_record, object_type="risk_flag", object_id=flag.pk)

@@ -7,13 +7,12 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from django.utils import timezone
 
 from api.events import services
 from api.events.models import Topic, WebhookEndpoint
+from tests.events.conftest import PHQ9_AT_RISK, record_phq9_at_risk  # noqa: F401 (shared)
 
 PUBLIC_ADDRESS = "93.184.216.34"
-PHQ9_AT_RISK = [1, 1, 1, 1, 1, 1, 1, 1, 2]
 
 
 @pytest.fixture
@@ -105,22 +104,3 @@ def endpoint_to(practice):
         )
 
     return create
-
-
-@pytest.fixture
-def record_phq9_at_risk(client_record, clinician, as_user):
-    def record():
-        response = as_user(clinician).post(
-            "/api/v1/assessments/",
-            {
-                "client": str(client_record.pk),
-                "instrument": "phq9",
-                "administered_on": timezone.localdate().isoformat(),
-                "responses": PHQ9_AT_RISK,
-            },
-            format="json",
-        )
-        assert response.status_code == 201, response.content
-        return response.json()
-
-    return record

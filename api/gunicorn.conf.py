@@ -58,3 +58,15 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # past it should reach Rootwise, which answers any bad query with a problem document (a 414 from
 # gunicorn would be HTML). Django still caps the number of query fields.
 limit_request_line = 0
+
+
+def post_worker_init(worker):
+    """Each worker connects to the database before it takes a request, so that its first request
+    costs what the later ones do. If the database is down now, the first request that needs it
+    connects (or answers 503, as any request would)."""
+    from django.db import DatabaseError, connection
+
+    try:
+        connection.ensure_connection()
+    except DatabaseError:
+        worker.log.warning("Worker %s could not connect to the database yet.", worker.pid)

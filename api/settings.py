@@ -140,6 +140,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Django's PostgreSQL backend, but a kept connection is health-checked (a round trip) only after
+# sitting idle this long between requests (api/postgresql/base.py).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "api.postgresql"
+DB_HEALTH_CHECK_AFTER_IDLE_SECONDS = float(
+    os.environ.get("DB_HEALTH_CHECK_AFTER_IDLE_SECONDS", "1")
+)
 # DB_POOLER=transaction: DATABASE_URL names a PgBouncer in transaction mode, which lends a
 # server connection for one transaction at a time (docs/deployment.md, "Beyond one machine").
 DB_POOLER = os.environ.get("DB_POOLER", "").strip().lower()
@@ -191,6 +198,7 @@ if os.environ.get("DATABASE_REPLICA_URL"):
         conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
         conn_health_checks=True,
     )
+    _replica["ENGINE"] = DATABASES["default"]["ENGINE"]
     _replica["OPTIONS"] = {
         **DATABASES["default"]["OPTIONS"],
         **_replica.get("OPTIONS", {}),

@@ -34,6 +34,13 @@ class StrictFilterSet(django_filters.FilterSet):
     orderings: dict = {}
     clinical_orderings: tuple[str, ...] = ()
 
+    @classmethod
+    def asked_for(cls, data) -> bool:
+        """Whether `data` names any of these filters. A list asked for with none is its
+        queryset as it is, so no form is built to validate nothing; a filterset that filters
+        even then (a default range) answers True."""
+        return any(name in data for name in cls.base_filters)
+
     def is_valid(self) -> bool:
         user = getattr(self.request, "user", None)
         clinical = [name for name in self.clinical_filters if name in self.data]
@@ -180,6 +187,10 @@ class StrictFilterBackend(DjangoFilterBackend):
     def filter_queryset(self, request, queryset, view):
         if getattr(view, "action", None) == "list":
             refuse_unknown_parameters(request.query_params, self._list_parameters(view, queryset))
+        filterset_class = self.get_filterset_class(view, queryset)
+        asked_for = getattr(filterset_class, "asked_for", None)
+        if asked_for is not None and not asked_for(request.query_params):
+            return queryset
         return super().filter_queryset(request, queryset, view)
 
     def _list_parameters(self, view, queryset) -> set[str]:

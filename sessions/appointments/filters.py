@@ -41,6 +41,10 @@ class AppointmentFilter(StrictFilterSet):
         model = Session
         fields = ["start", "end", "clinician", "client", "status"]
 
+    @classmethod
+    def asked_for(cls, data) -> bool:
+        return True  # the range and the clinician apply when no filter is given
+
     def filter_range(self, queryset, name, value):
         return queryset  # both ends apply together, in filter_queryset
 

@@ -22,6 +22,7 @@ from django.db.models import Aggregate, JSONField, OuterRef, Subquery
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 
+from api.compiled_once import CompiledOnce
 from api.encryption import EncryptedField
 
 
@@ -60,9 +61,9 @@ class InlinePrefetch:
         concrete = self._related.related_model._meta.concrete_fields
         return [f for f in concrete if not self.fields or f.attname in self.fields]
 
-    # Built once: annotating copies an expression before resolving it, so one serves every query.
+    # Built and compiled once (api/compiled_once.py): it serves every query.
     @cached_property
-    def expression(self) -> Subquery:
+    def expression(self) -> CompiledOnce:
         related = self._related
         link = related.related_query_name() if related.many_to_many else related.field.name
         rows = (
@@ -74,7 +75,7 @@ class InlinePrefetch:
             )
             .values("rows")
         )
-        return Subquery(rows, output_field=JSONField())
+        return CompiledOnce(self.model, Subquery(rows, output_field=JSONField()))
 
     def rows(self, instance: models.Model) -> list[dict]:
         """The related rows of an `instance` read with this annotation, as dicts of Python

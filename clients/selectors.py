@@ -5,6 +5,7 @@ from django.db.models.functions import Coalesce, Now
 
 from api import inline_prefetch
 from api.auth.models import CLINICAL_ROLES, User
+from api.compiled_once import CompiledOnce
 from api.inline_prefetch import InlinePrefetch
 from clients.models import Client
 
@@ -46,11 +47,12 @@ _open_flags = Client.objects.filter(
     pk=OuterRef("pk"), risk_flags__acknowledged_at__isnull=True
 ).order_by()
 
-# Built once: annotating copies an expression before resolving it, so one serves every query.
+# Built and compiled once (api/compiled_once.py): they serve every query.
 CLINICAL_SUMMARY = {
-    "last_session_at": Subquery(
-        _completed.order_by("-sessions__starts_at").values("sessions__starts_at")[:1]
+    "last_session_at": CompiledOnce(
+        Client,
+        Subquery(_completed.order_by("-sessions__starts_at").values("sessions__starts_at")[:1]),
     ),
-    "sessions_count": _count(_completed, "sessions"),
-    "open_risk_flags": _count(_open_flags, "risk_flags"),
+    "sessions_count": CompiledOnce(Client, _count(_completed, "sessions")),
+    "open_risk_flags": CompiledOnce(Client, _count(_open_flags, "risk_flags")),
 }

@@ -22,8 +22,8 @@ NOTE_TEXT = "Quokkasentinel disclosed a childhood memory"
 
 
 def audit_fails():
-    return mock.patch.object(
-        AuditEvent.objects, "bulk_create", side_effect=DatabaseError("the audit table is full")
+    return mock.patch(
+        "api.audit.services._insert", side_effect=DatabaseError("the audit table is full")
     )
 
 

@@ -12,14 +12,21 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from api.auth.exceptions import MfaEnrolmentRequired
 from api.auth.models import TotpDevice, User
+from api.compiled_once import CompiledOnce
 
 OPEN_BEFORE_ENROLMENT = "open_before_mfa_enrolment"
 
 
+# Compiled once (api/compiled_once.py): every authenticated request reads it.
+MFA_CONFIRMED = CompiledOnce(
+    User,
+    Exists(TotpDevice.objects.filter(user=OuterRef("pk"), confirmed_at__isnull=False)),
+)
+
+
 def with_mfa_state(users: QuerySet) -> QuerySet:
     """`users`, each with `mfa_confirmed`: whether they have a confirmed authenticator."""
-    confirmed = TotpDevice.objects.filter(user=OuterRef("pk"), confirmed_at__isnull=False)
-    return users.annotate(mfa_confirmed=Exists(confirmed))
+    return users.annotate(mfa_confirmed=MFA_CONFIRMED)
 
 
 def users_with_mfa_state() -> QuerySet:

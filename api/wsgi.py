@@ -1,3 +1,4 @@
+import gc
 import os
 from importlib import import_module
 
@@ -14,3 +15,8 @@ application = get_wsgi_application()
 # gunicorn's arbiter (preload_app), before the fork, instead of in each worker's first request.
 get_resolver().reverse_dict  # noqa: B018 (read for its side effect: the tree imported)
 import_module("rest_framework_simplejwt.state")
+
+# What is loaded by now lives as long as the process: out of the garbage collector's sight, a
+# collection no longer walks its 200,000 objects (a full one took 115 ms here), and a forked
+# worker does not copy the pages that walking them would touch.
+gc.freeze()

@@ -2,10 +2,8 @@
 
 `prefetch_related` costs a query per relation. Here each relation is a correlated subquery that
 aggregates the related rows into one JSON array (JSONB_AGG on PostgreSQL, JSON_GROUP_ARRAY on
-SQLite), annotated on the parent. `install` turns the arrays back into model instances and
-leaves them where `prefetch_related` would have: `client.care_team.all()`, and so every
-serializer, reads them without a query. A renderer that needs only the values reads `rows`
-instead, which builds no instances.
+SQLite), annotated on the parent. A renderer reads them back with `rows`, as Python values,
+building no model instances.
 
 Rows come back in the related model's `Meta.ordering`, sorted in Python; that is the database's
 order where the database compares text by code point, as PostgreSQL does under C.UTF-8 and SQLite
@@ -36,17 +34,23 @@ class JSONArrayAgg(Aggregate):
         return self.as_sql(compiler, connection, function="JSONB_AGG", **extra_context)
 
 
+_defined: list["InlinePrefetch"] = []
+
+
 @dataclass(frozen=True)
 class InlinePrefetch:
     """A to-many relation of `model` (reverse foreign key or many-to-many) to read inline.
 
-    `fields` limits the columns carried (attnames); the others are deferred. The default is every
-    concrete field of the related model.
+    `fields` limits the columns carried (attnames) to those a renderer reads and those the
+    related model is ordered by. The default is every concrete field of the related model.
     """
 
     model: type[models.Model]
     relation: str
     fields: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        _defined.append(self)
 
     @property
     def annotation(self) -> str:
@@ -92,23 +96,6 @@ class InlinePrefetch:
             rows.sort(key=itemgetter(name.lstrip("-")), reverse=name.startswith("-"))
         return rows
 
-    def attach(self, instance: models.Model) -> None:
-        """Leave the related rows, as model instances, in `instance`'s prefetch cache."""
-        model = self._related.related_model
-        names = [column.attname for column in self._columns]
-        database = instance._state.db
-        objects = [
-            model.from_db(database, names, [row[name] for name in names])
-            for row in self.rows(instance)
-        ]
-        queryset = getattr(instance, self.relation).get_queryset()
-        queryset._result_cache = objects
-        queryset._prefetch_done = True
-        instance._prefetched_objects_cache = {
-            **getattr(instance, "_prefetched_objects_cache", {}),
-            self.relation: queryset,
-        }
-
 
 def _python(field: models.Field, value, connection):
     """A JSON scalar as the field's Python value: what reading the column would have given."""
@@ -126,8 +113,8 @@ def annotate(queryset: models.QuerySet, *relations: InlinePrefetch) -> models.Qu
     return queryset.annotate(**{relation.annotation: relation.expression for relation in relations})
 
 
-def install(instance: models.Model, *relations: InlinePrefetch) -> None:
-    """Attach those of `relations` that `instance` was read with (see `annotate`)."""
-    for relation in relations:
-        if hasattr(instance, relation.annotation):
-            relation.attach(instance)
+def build_all() -> None:
+    """Build the expression of every relation defined so far: a server does it once, before it
+    forks its workers, rather than each worker in the first request that reads one."""
+    for relation in _defined:
+        relation.expression  # noqa: B018 (read for its side effect: the cached expression)

@@ -11,7 +11,10 @@ from clients.models import Client
 
 # Ids only, and the name that orders them.
 CARE_TEAM = InlinePrefetch(Client, "care_team", fields=("id", "full_name"))
-PRESENTING_ROOTS = InlinePrefetch(Client, "presenting_roots")
+# The columns the client's rendering shows, and the id that orders them.
+PRESENTING_ROOTS = InlinePrefetch(
+    Client, "presenting_roots", fields=("id", "root", "severity", "is_primary", "note")
+)
 
 
 def clinical_staff(user: User) -> QuerySet[User]:

@@ -4,6 +4,7 @@ from rest_framework.exceptions import ErrorDetail
 from api.auth.models import User
 from api.exceptions import CONFLICT, FUTURE, INCONSISTENT
 from api.fields import ScopedRelatedField, ScopedRelatedIdsField
+from api.rendering import date_or_none, timestamp, timestamp_or_none
 from api.strict_input import BoundedListSerializer
 from api.timezones import practice_today
 from api.vocabulary import Root
@@ -220,28 +221,17 @@ class ClientSerializer(serializers.ModelSerializer):
         return attrs
 
 
-_timestamp = serializers.DateTimeField().to_representation  # ISO 8601, UTC as "Z"
-
-
-def _date(value):
-    return None if value is None else value.isoformat()
-
-
-def _timestamp_or_none(value):
-    return None if value is None else _timestamp(value)
-
-
 CLIENT_FIELDS = {
     "id": lambda client: str(client.id),
     "given_name": lambda client: client.given_name,
     "family_name": lambda client: client.family_name,
     "preferred_name": lambda client: client.preferred_name,
-    "date_of_birth": lambda client: _date(client.date_of_birth),
+    "date_of_birth": lambda client: date_or_none(client.date_of_birth),
     "email": lambda client: client.email,
     "phone": lambda client: client.phone,
     "status": lambda client: client.status,
-    "intake_date": lambda client: _date(client.intake_date),
-    "discharged_on": lambda client: _date(client.discharged_on),
+    "intake_date": lambda client: date_or_none(client.intake_date),
+    "discharged_on": lambda client: date_or_none(client.discharged_on),
     "primary_clinician": lambda client: str(client.primary_clinician_id),
     "care_team": lambda client: [str(member["id"]) for member in CARE_TEAM.rows(client)],
     "external_id": lambda client: client.external_id,
@@ -250,8 +240,8 @@ CLIENT_FIELDS = {
         for root in PRESENTING_ROOTS.rows(client)
     ],
     "sessions_count": lambda client: client.sessions_count,
-    "last_session_at": lambda client: _timestamp_or_none(client.last_session_at),
+    "last_session_at": lambda client: timestamp_or_none(client.last_session_at),
     "open_risk_flags": lambda client: client.open_risk_flags,
-    "created_at": lambda client: _timestamp(client.created_at),
-    "updated_at": lambda client: _timestamp(client.updated_at),
+    "created_at": lambda client: timestamp(client.created_at),
+    "updated_at": lambda client: timestamp(client.updated_at),
 }

@@ -8,8 +8,9 @@ from api.inline_prefetch import InlinePrefetch
 from clients.access import clinical_access
 from sessions.models import Session
 
-ROOTS = InlinePrefetch(Session, "roots")
-ADDENDA = InlinePrefetch(Session, "addenda")
+# The columns the session's rendering shows, and those its rows are ordered by.
+ROOTS = InlinePrefetch(Session, "roots", fields=("id", "root"))
+ADDENDA = InlinePrefetch(Session, "addenda", fields=("id", "text", "author_id", "created_at"))
 
 
 def clinical_sessions(user: User) -> QuerySet[Session]:

@@ -5,6 +5,7 @@ from rest_framework import serializers
 from api.auth.models import User
 from api.exceptions import CONFLICT
 from api.fields import ScopedRelatedField
+from api.rendering import id_or_none, timestamp, timestamp_or_none
 from api.strict_input import BoundedListField
 from api.vocabulary import Root
 from clients.access import clinical_clients
@@ -171,17 +172,6 @@ class SessionSerializer(serializers.ModelSerializer):
         return client
 
 
-_timestamp = serializers.DateTimeField().to_representation  # ISO 8601, UTC as "Z"
-
-
-def _timestamp_or_none(value):
-    return None if value is None else _timestamp(value)
-
-
-def _id_or_none(value):
-    return None if value is None else str(value)
-
-
 def _note(session: Session) -> dict | None:
     if not session.note_format:
         return None
@@ -193,7 +183,7 @@ def _addendum(row: dict) -> dict:
         "id": str(row["id"]),
         "text": row["text"],
         "author": str(row["author_id"]),
-        "created_at": _timestamp(row["created_at"]),
+        "created_at": timestamp(row["created_at"]),
     }
 
 
@@ -202,7 +192,7 @@ SESSION_FIELDS = {
     "client": lambda session: str(session.client_id),
     "client_name": lambda session: session.client.display_name,
     "clinician": lambda session: str(session.clinician_id),
-    "starts_at": lambda session: _timestamp(session.starts_at),
+    "starts_at": lambda session: timestamp(session.starts_at),
     "duration_minutes": lambda session: session.duration_minutes,
     "modality": lambda session: session.modality,
     "kind": lambda session: session.kind,
@@ -210,15 +200,15 @@ SESSION_FIELDS = {
     "roots_addressed": lambda session: [row["root"] for row in ROOTS.rows(session)],
     "note": _note,
     "risk_level": lambda session: session.risk_level,
-    "signed_at": lambda session: _timestamp_or_none(session.signed_at),
-    "signed_by": lambda session: _id_or_none(session.signed_by_id),
-    "cosigned_at": lambda session: _timestamp_or_none(session.cosigned_at),
-    "cosigned_by": lambda session: _id_or_none(session.cosigned_by_id),
+    "signed_at": lambda session: timestamp_or_none(session.signed_at),
+    "signed_by": lambda session: id_or_none(session.signed_by_id),
+    "cosigned_at": lambda session: timestamp_or_none(session.cosigned_at),
+    "cosigned_by": lambda session: id_or_none(session.cosigned_by_id),
     "addenda": lambda session: [_addendum(row) for row in ADDENDA.rows(session)],
-    "series": lambda session: _id_or_none(session.series_id),
+    "series": lambda session: id_or_none(session.series_id),
     "cancellation_reason": lambda session: session.cancellation_reason or None,
-    "cancelled_at": lambda session: _timestamp_or_none(session.cancelled_at),
+    "cancelled_at": lambda session: timestamp_or_none(session.cancelled_at),
     "double_booked": lambda session: session.double_booked,
-    "created_at": lambda session: _timestamp(session.created_at),
-    "updated_at": lambda session: _timestamp(session.updated_at),
+    "created_at": lambda session: timestamp(session.created_at),
+    "updated_at": lambda session: timestamp(session.updated_at),
 }

@@ -11,11 +11,12 @@ always does.
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from operator import itemgetter
 
-from django.db import connections, models
+from django.db import models
 from django.db.models import Aggregate, JSONField, OuterRef, Subquery
 from django.db.models.functions import JSONObject
 from django.utils import timezone
@@ -81,15 +82,15 @@ class InlinePrefetch:
         )
         return CompiledOnce(self.model, Subquery(rows, output_field=JSONField()))
 
+    @cached_property
+    def _readers(self) -> list[tuple[str, Callable]]:
+        return [(column.attname, _reader(column)) for column in self._columns]
+
     def rows(self, instance: models.Model) -> list[dict]:
         """The related rows of an `instance` read with this annotation, as dicts of Python
         values by attname, in their model's order."""
-        connection = connections[instance._state.db]
         rows = [
-            {
-                column.attname: _python(column, row[column.attname], connection)
-                for column in self._columns
-            }
+            {name: None if row[name] is None else read(row[name]) for name, read in self._readers}
             for row in getattr(instance, self.annotation) or []
         ]
         for name in reversed(self._related.related_model._meta.ordering):
@@ -97,16 +98,24 @@ class InlinePrefetch:
         return rows
 
 
-def _python(field: models.Field, value, connection):
-    """A JSON scalar as the field's Python value: what reading the column would have given."""
-    if value is None:
-        return None
+def _reader(field: models.Field) -> Callable:
+    """What turns a JSON scalar (never null) of `field` into the Python value that reading the
+    column would have given."""
     if isinstance(field, EncryptedField):
-        return field.from_db_value(value, None, connection)
-    value = field.to_python(value)
-    if isinstance(value, datetime.datetime) and timezone.is_naive(value):
-        value = value.replace(tzinfo=datetime.UTC)  # SQLite stores UTC without an offset
+        return lambda value: field.from_db_value(value, None, None)
+    if isinstance(field, models.DateTimeField):
+        return lambda value: _aware(field.to_python(value))
+    if type(field) in (models.CharField, models.TextField, models.PositiveSmallIntegerField):
+        return _as_it_is  # JSON gives text and numbers as the column holds them
+    return field.to_python
+
+
+def _as_it_is(value):
     return value
+
+
+def _aware(moment: datetime.datetime) -> datetime.datetime:
+    return moment.replace(tzinfo=datetime.UTC) if timezone.is_naive(moment) else moment  # SQLite
 
 
 def annotate(queryset: models.QuerySet, *relations: InlinePrefetch) -> models.QuerySet:

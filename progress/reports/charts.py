@@ -9,6 +9,7 @@ are in `chart_axes`).
 
 from datetime import date
 
+from reportlab.graphics import renderPDF  # noqa: F401  (once here, not by the first report)
 from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Polygon, PolyLine, Rect
 from reportlab.lib.colors import white
 

@@ -1,27 +1,38 @@
-"""Charts for the PDF report, drawn with matplotlib's Agg backend (no display needed).
+"""Charts for the PDF report, drawn as ReportLab vector graphics straight into the PDF.
 
-Every chart is drawn under the same fixed style, size and resolution, whatever matplotlibrc
-the machine has, so the same data always gives the same pixels. Charts are drawn at the size
-they are printed (16 cm wide), so 8-point text prints at 8 points.
+No raster: lines and text print sharp at any size, and a chart costs a few hundred PDF
+operators instead of a rendered, encoded and re-compressed image. Sizes are in points at the
+printed size, so 8-point text prints at 8 points. What a reader would name is a named part of
+the drawing (`drawing.cutoff`, `drawing.score_markers`, `drawing.legend`…; the axes' parts
+are in `chart_axes`).
 """
 
-import contextlib
-import io
-from datetime import date, timedelta
+from datetime import date
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib import dates as mdates
-from matplotlib import pyplot as plt
-from matplotlib.figure import Figure
+from reportlab.graphics import renderPDF  # noqa: F401  (once here, not by the first report)
+from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Polygon, PolyLine, Rect
+from reportlab.lib.colors import white
 
 from api.vocabulary import Root
 from assessments.instruments.base import CaseWhen, Direction, Instrument
+from progress.reports.chart_axes import (
+    LABEL_SIZE,
+    TICK_SIZE,
+    Plot,
+    date_axis,
+    date_limits,
+    fill,
+    frame,
+    left_ticks,
+    middle,
+    score_ticks,
+    stroke,
+    text,
+    vertical_label,
+)
+from progress.reports.fonts import BOLD
 
-WIDTH_INCHES, DPI = 16 / 2.54, 120
-CHART_HEIGHT_INCHES, TIMELINE_HEIGHT_INCHES = 3.2, 2.0
+CHART_HEIGHT, TIMELINE_HEIGHT = 245, 153  # points, for a chart as wide as the text
 # Best to worst: light enough for the score line to stand out, distinct hues from green to red.
 BAND_PALETTE = ["#b5dfa8", "#fff09a", "#ffc670", "#f4906c", "#dc6b6b"]
 EN_DASH = "\N{EN DASH}"
@@ -31,31 +42,14 @@ SCORE_COLOUR, RISK_COLOUR, CUTOFF_COLOUR, RELIABLE_COLOUR = (
     "#880e4f",
     "#37474f",
 )
-STYLE = {
-    "font.family": "DejaVu Sans",
-    "font.size": 8,
-    "legend.fontsize": 7.5,
-    "axes.labelsize": 8,
-    "xtick.labelsize": 7.5,
-    "ytick.labelsize": 7.5,
-}
-SHORTEST_AXIS = timedelta(days=14)
+ROOT_MARK_COLOUR, BAND_LABEL_COLOUR = "#6a1b9a", "#212121"
 # Small enough that a total on a cut-off (half a point from the line) clears the line.
 SCORE_MARKER_SIZE, CUTOFF_WIDTH = 3.2, 1.0
-
-
-@contextlib.contextmanager
-def chart_style():
-    """matplotlib's defaults plus ours, ignoring any local matplotlibrc."""
-    with plt.style.context("default"), matplotlib.rc_context(STYLE):
-        yield
-
-
-def _png(figure: Figure) -> bytes:
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
-    plt.close(figure)
-    return buffer.getvalue()
+SCORE_LINE = {**stroke(SCORE_COLOUR, 1.4), "strokeLineJoin": 1, "strokeLineCap": 1}
+CUTOFF_LINE = stroke(CUTOFF_COLOUR, CUTOFF_WIDTH, [3.7, 1.6])
+RELIABLE_LINE = stroke(RELIABLE_COLOUR, 1.1, [1.1, 1.8])
+RISK_MARKER_SIZE, ROOT_MARK_HALF_HEIGHT = 8, 6.7
+LEGEND_SAMPLE = 2.4 * TICK_SIZE
 
 
 def band_colours(instrument: Instrument) -> list[str]:
@@ -74,137 +68,153 @@ def better_words(instrument: Instrument) -> str:
     return "higher is better"
 
 
-def date_limits(days: list[date]) -> tuple[date, date]:
-    """The data's dates with a margin; never narrower than two weeks, so one administration
-    (or two on one day) gives a short axis, not matplotlib's default of several years."""
-    first, last = min(days), max(days)
-    margin = max((last - first) / 20, (SHORTEST_AXIS - (last - first)) / 2, timedelta(days=1))
-    return first - margin, last + margin
+def _line_sample(style: dict) -> list:
+    return [Line(0, 0, LEGEND_SAMPLE, 0, **style)]
 
 
-def _date_axis(axes, days: list[date], label: str) -> None:
-    locator = mdates.AutoDateLocator(minticks=3, maxticks=7)
-    axes.xaxis.set_major_locator(locator)
-    axes.xaxis.set_major_formatter(mdates.DateFormatter("%d %b %Y"))
-    if days:
-        axes.set_xlim(*date_limits(days))
-    axes.set_xlabel(label)
-    for tick in axes.get_xticklabels():
-        tick.set_rotation(25)
-        tick.set_horizontalalignment("right")
+def _score_marker(x: float, y: float) -> Circle:
+    return Circle(x, y, SCORE_MARKER_SIZE / 2, **fill(SCORE_COLOUR))
 
 
-def _bands(axes, instrument: Instrument) -> None:
+def _risk_marker(x: float, y: float) -> Polygon:
+    half = RISK_MARKER_SIZE / 2
+    return Polygon([x - half, y, x, y + half, x + half, y, x, y - half], fillColor=None,
+                   **stroke(RISK_COLOUR, 1.6))  # fmt: skip
+
+
+def _legend(drawing: Drawing, entries: list[tuple[str, list]], top: float) -> None:
+    """Each entry's sample (shapes drawn from (0, 0) to (LEGEND_SAMPLE, 0)) and its words, in
+    two columns filled down the first, above the plot."""
+    legend, rows = Group(), -(-len(entries) // 2)
+    row_height = 1.7 * TICK_SIZE
+    x = 0.02 * drawing.width
+    for column in (entries[:rows], entries[rows:]):
+        widest = 0.0
+        for row, (words, shapes) in enumerate(column):
+            y = top - (row + 0.5) * row_height
+            sample = Group(*shapes)
+            sample.translate(x, y)
+            legend.add(sample)
+            label = text(x + LEGEND_SAMPLE + 0.8 * TICK_SIZE, middle(y, TICK_SIZE), words)
+            legend.add(label)
+            widest = max(widest, label.getBounds()[2] - x)
+        x += widest + 1.5 * TICK_SIZE
+    drawing.add(legend, name="legend")
+
+
+def _bands(drawing: Drawing, plot: Plot, instrument: Instrument) -> None:
+    fills, edges, labels = Group(), Group(), Group()
     for band, colour in zip(instrument.bands, band_colours(instrument), strict=True):
         # Totals are whole numbers and a band holds both its bounds: the edge lies half a point
         # outside, so a total on a bound sits visibly inside its band.
-        axes.axhspan(band.min_score - 0.5, band.max_score + 0.5, color=colour, zorder=0, lw=0)
+        bottom, top = plot.y(band.min_score - 0.5), plot.y(band.max_score + 0.5)
+        fills.add(Rect(plot.left, bottom, plot.width, top - bottom, **fill(colour)))
         if band.min_score > instrument.min_score:
-            axes.axhline(band.min_score - 0.5, color="white", lw=1, zorder=1)
-        axes.text(
-            1.01, (band.min_score + band.max_score) / 2,
-            f"{band.label} ({band.min_score}{EN_DASH}{band.max_score})",
-            va="center", transform=axes.get_yaxis_transform(), color="#212121",
-        )  # fmt: skip
+            edges.add(plot.across(band.min_score - 0.5, stroke(white, 1)))
+        centre = middle(plot.y((band.min_score + band.max_score) / 2), LABEL_SIZE)
+        words = f"{band.label} ({band.min_score}{EN_DASH}{band.max_score})"
+        labels.add(text(plot.right + 0.01 * plot.width, centre, words, LABEL_SIZE,
+                        colour=BAND_LABEL_COLOUR))  # fmt: skip
+    drawing.add(fills, name="bands")
+    drawing.add(edges)
+    drawing.add(labels, name="band_labels")
 
 
-def _reliable_change(axes, instrument: Instrument, baseline: int) -> None:
-    """Drawn as two lines rather than a shaded zone, so that the bands keep their colours."""
+def _reliable_change(drawing: Drawing, plot: Plot, instrument: Instrument, baseline: int):
+    """Drawn as two lines rather than a shaded zone, so that the bands keep their colours.
+    Returns its legend entry, or None when neither line falls on the scale."""
     threshold = instrument.reliable_change.threshold
-    label = f"Reliable change: {threshold} points from the baseline ({baseline})"
+    lines = Group()
     for bound in (baseline - threshold + 0.5, baseline + threshold - 0.5):
         if instrument.min_score <= bound <= instrument.max_score:
-            axes.axhline(bound, color=RELIABLE_COLOUR, linestyle=":", lw=1.1, zorder=2, label=label)
-            label = "_nolegend_"
+            lines.add(plot.across(bound, RELIABLE_LINE))
+    if not lines.contents:
+        return None
+    drawing.add(lines, name="reliable_change")
+    words = f"Reliable change: {threshold} points from the baseline ({baseline})"
+    return words, _line_sample(RELIABLE_LINE)
 
 
-def _cutoff(axes, instrument: Instrument) -> None:
+def _cutoff(drawing: Drawing, plot: Plot, instrument: Instrument) -> tuple[str, list]:
     cutoff = instrument.clinical_cutoff
+    drawing.add(plot.across(cutoff.threshold - 0.5, CUTOFF_LINE), name="cutoff")
     if cutoff.case_when is CaseWhen.AT_OR_ABOVE:
         words = f"a case at {cutoff.threshold} or more"
     else:
         words = f"a case below {cutoff.threshold}"
-    axes.axhline(
-        cutoff.threshold - 0.5, color=CUTOFF_COLOUR, linestyle="--", lw=CUTOFF_WIDTH, zorder=2,
-        label=f"Clinical cut-off: {words}",
-    )  # fmt: skip
+    return f"Clinical cut-off: {words}", _line_sample(CUTOFF_LINE)
 
 
-def _risk_marks(axes, points: list[dict], risk_answers: dict) -> None:
+def _scores(drawing: Drawing, plot: Plot, points: list[dict]) -> tuple[str, list]:
+    xy = [(plot.x(p["administered_on"]), plot.y(p["total_score"])) for p in points]
+    drawing.add(PolyLine([v for pair in xy for v in pair], **SCORE_LINE), name="score_line")
+    drawing.add(Group(*[_score_marker(x, y) for x, y in xy]), name="score_markers")
+    sample = [*_line_sample(SCORE_LINE), _score_marker(LEGEND_SAMPLE / 2, 0)]
+    return "Total score", sample
+
+
+def _risk_marks(drawing: Drawing, plot: Plot, points: list[dict], risk_answers: dict):
+    """A diamond on each administration that endorsed a risk item, with the answers above
+    it. Returns its legend entry, or None when none did."""
     marked = [point for point in points if point["assessment"] in risk_answers]
     if not marked:
-        return
-    items = ", ".join(str(answer.item) for answer in risk_answers[marked[0]["assessment"]])
-    axes.plot(
-        [point["administered_on"] for point in marked],
-        [point["total_score"] for point in marked],
-        linestyle="none", marker="D", markersize=8, markerfacecolor="none",
-        markeredgecolor=RISK_COLOUR, markeredgewidth=1.6, zorder=5,
-        label=f"Risk item {items} endorsed (answer above)",
-    )  # fmt: skip
+        return None
+    marks, labels = Group(), Group()
     first, last = points[0]["administered_on"], points[-1]["administered_on"]
     for point in marked:
+        on = point["administered_on"]
+        x, y = plot.x(on), plot.y(point["total_score"])
+        marks.add(_risk_marker(x, y))
         answers = ", ".join(f"item {a.item}: {a.value}" for a in risk_answers[point["assessment"]])
         # Kept inside the plot: a mark at either end is labelled towards the middle.
-        on = point["administered_on"]
-        align = "left" if on == first != last else "right" if on == last != first else "center"
-        axes.annotate(
-            answers, (on, point["total_score"]), xytext=(0, 8), textcoords="offset points",
-            ha=align, va="bottom", color=RISK_COLOUR, fontsize=7.5, fontweight="bold", zorder=6,
-        )  # fmt: skip
-
-
-def instrument_figure(
-    instrument: Instrument, points: list[dict], baseline: int, risk_answers: dict
-) -> Figure:
-    """Total scores over time on the severity bands, with the reliable-change lines around
-    the baseline, the clinical cut-off, and the administrations that endorsed a risk item.
-    Draw it under `chart_style()`."""
-    figure, axes = plt.subplots(figsize=(WIDTH_INCHES, CHART_HEIGHT_INCHES))
-    figure.subplots_adjust(left=0.09, right=0.76, bottom=0.21, top=0.83)
-    _bands(axes, instrument)
-    if instrument.reliable_change:
-        _reliable_change(axes, instrument, baseline)
-    if instrument.clinical_cutoff:
-        _cutoff(axes, instrument)
-    days = [point["administered_on"] for point in points]
-    axes.plot(
-        days, [point["total_score"] for point in points], marker="o",
-        markersize=SCORE_MARKER_SIZE, markeredgewidth=0, color=SCORE_COLOUR, lw=1.4, zorder=4,
-        label="Total score",
-    )  # fmt: skip
-    _risk_marks(axes, points, risk_answers)
-    axes.set_ylim(instrument.min_score - 0.5, instrument.max_score + 0.5)
-    axes.set_ylabel(f"Total score ({better_words(instrument)})")
-    _date_axis(axes, days, "Date administered")
-    figure.legend(
-        loc="upper left", bbox_to_anchor=(0.02, 0.99), ncol=2, frameon=False,
-        handlelength=2.4, columnspacing=1.5,
-    )  # fmt: skip
-    return figure
+        anchor = "start" if on == first != last else "end" if on == last != first else "middle"
+        labels.add(text(x, y + 8, answers, anchor=anchor, colour=RISK_COLOUR, font=BOLD))
+    drawing.add(marks, name="risk_marks")
+    drawing.add(labels, name="risk_labels")
+    items = ", ".join(str(answer.item) for answer in risk_answers[marked[0]["assessment"]])
+    return f"Risk item {items} endorsed (answer above)", [_risk_marker(LEGEND_SAMPLE / 2, 0)]
 
 
 def instrument_chart(
-    instrument: Instrument, points: list[dict], baseline: int, risk_answers: dict
-) -> bytes:
-    with chart_style():
-        return _png(instrument_figure(instrument, points, baseline, risk_answers))
+    instrument: Instrument, points: list[dict], baseline: int, risk_answers: dict, width: float
+) -> Drawing:
+    """Total scores over time on the severity bands, with the reliable-change lines around
+    the baseline, the clinical cut-off, and the administrations that endorsed a risk item."""
+    drawing = Drawing(width, CHART_HEIGHT)
+    first, last = date_limits([point["administered_on"] for point in points])
+    plot = Plot(0.09 * width, 0.21 * CHART_HEIGHT, 0.67 * width, 0.62 * CHART_HEIGHT,
+                first, last, instrument.min_score - 0.5, instrument.max_score + 0.5)  # fmt: skip
+    _bands(drawing, plot, instrument)
+    legend = []
+    if instrument.reliable_change:
+        legend.append(_reliable_change(drawing, plot, instrument, baseline))
+    if instrument.clinical_cutoff:
+        legend.append(_cutoff(drawing, plot, instrument))
+    frame(drawing, plot)
+    legend.append(_scores(drawing, plot, points))
+    legend.append(_risk_marks(drawing, plot, points, risk_answers))
+    ticks = score_ticks(instrument.min_score, instrument.max_score)
+    left_ticks(drawing, plot, [(score, str(score)) for score in ticks], "score")
+    vertical_label(drawing, plot, f"Total score ({better_words(instrument)})")
+    date_axis(drawing, plot, "Date administered")
+    _legend(drawing, [entry for entry in legend if entry], top=CHART_HEIGHT - 4)
+    return drawing
 
 
-def roots_figure(sessions_by_root: dict[str, list[date]]) -> Figure:
-    """A mark for every completed session that addressed each root of insecurity."""
-    figure, axes = plt.subplots(figsize=(WIDTH_INCHES, TIMELINE_HEIGHT_INCHES))
-    figure.subplots_adjust(left=0.27, right=0.97, bottom=0.32, top=0.95)
+def roots_timeline(sessions_by_root: dict[str, list[date]], width: float) -> Drawing:
+    """A mark for every completed session that addressed each root of insecurity, a row per
+    root, the first on top."""
+    drawing = Drawing(width, TIMELINE_HEIGHT)
+    first, last = date_limits([day for days in sessions_by_root.values() for day in days])
+    plot = Plot(0.27 * width, 0.32 * TIMELINE_HEIGHT, 0.70 * width, 0.63 * TIMELINE_HEIGHT,
+                first, last, len(Root) - 0.3, -0.7)  # fmt: skip
+    frame(drawing, plot)
+    left_ticks(drawing, plot, [(row, root.label) for row, root in enumerate(Root)], "root")
+    marks, style = Group(), stroke(ROOT_MARK_COLOUR, 1.5)
     for row, root in enumerate(Root):
-        days = sessions_by_root.get(root.value, [])
-        axes.scatter(days, [row] * len(days), marker="|", s=180, color="#6a1b9a")
-    axes.set_yticks(range(len(Root)), [root.label for root in Root])
-    axes.set_ylim(-0.7, len(Root) - 0.3)
-    axes.invert_yaxis()
-    _date_axis(axes, [day for days in sessions_by_root.values() for day in days], "Session date")
-    return figure
-
-
-def roots_timeline(sessions_by_root: dict[str, list[date]]) -> bytes:
-    with chart_style():
-        return _png(roots_figure(sessions_by_root))
+        top, bottom = plot.y(row) + ROOT_MARK_HALF_HEIGHT, plot.y(row) - ROOT_MARK_HALF_HEIGHT
+        for day in sessions_by_root.get(root.value, []):
+            marks.add(Line(plot.x(day), bottom, plot.x(day), top, **style))
+    drawing.add(marks, name="session_marks")
+    date_axis(drawing, plot, "Session date")
+    return drawing

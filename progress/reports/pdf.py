@@ -8,19 +8,14 @@ a new section is one more function in `SECTIONS`.
 """
 
 import io
-from pathlib import Path
 from xml.sax.saxutils import escape
 
-import matplotlib
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
-    Image,
     KeepTogether,
     Paragraph,
     SimpleDocTemplate,
@@ -35,30 +30,26 @@ from assessments.instruments.base import CaseWhen, Instrument
 from assessments.outcomes import ReliableChangeLabel
 from progress.reports.charts import better_words, instrument_chart, roots_timeline
 from progress.reports.data import ReportData, flag_answer
+from progress.reports.fonts import BOLD, REGULAR
 from sessions.notes import NOTE_SERIALIZERS
-
-# DejaVu Sans ships with matplotlib and covers the characters clinicians type (accents, ≥, —).
-FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-pdfmetrics.registerFont(TTFont("DejaVu", FONT_DIR / "DejaVuSans.ttf"))
-pdfmetrics.registerFont(TTFont("DejaVu-Bold", FONT_DIR / "DejaVuSans-Bold.ttf"))
 
 _styles = getSampleStyleSheet()
 STYLES = {
     name: ParagraphStyle(name, parent=_styles[parent], fontName=font, **extra)
     for name, parent, font, extra in [
-        ("title", "Title", "DejaVu-Bold", {}),
+        ("title", "Title", BOLD, {}),
         # A heading never ends a page: it moves to the next with what it introduces.
-        ("h2", "Heading2", "DejaVu-Bold", {"spaceBefore": 10, "keepWithNext": 1}),
-        ("h3", "Heading3", "DejaVu-Bold", {"keepWithNext": 1}),
-        ("body", "BodyText", "DejaVu", {}),
-        ("outcome", "BodyText", "DejaVu", {"spaceBefore": 2, "spaceAfter": 2}),
+        ("h2", "Heading2", BOLD, {"spaceBefore": 10, "keepWithNext": 1}),
+        ("h3", "Heading3", BOLD, {"keepWithNext": 1}),
+        ("body", "BodyText", REGULAR, {}),
+        ("outcome", "BodyText", REGULAR, {"spaceBefore": 2, "spaceAfter": 2}),
         (
             "lead",
             "BodyText",
-            "DejaVu",
+            REGULAR,
             {"keepWithNext": 1, "spaceAfter": 6},
         ),  # introduces what follows
-        ("small", "BodyText", "DejaVu", {"fontSize": 8, "leading": 10}),
+        ("small", "BodyText", REGULAR, {"fontSize": 8, "leading": 10}),
     ]
 }
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -92,13 +83,6 @@ def _table(
     style += [("BACKGROUND", (0, row), (-1, row), HIGHLIGHT) for row in highlight]
     table.setStyle(TableStyle(style))
     return table
-
-
-def _image(png: bytes, width: float = TEXT_WIDTH) -> Image:
-    image = Image(io.BytesIO(png))
-    image.drawHeight = width * image.imageHeight / image.imageWidth
-    image.drawWidth = width
-    return image
 
 
 def signed(number: int) -> str:
@@ -249,12 +233,14 @@ def _administration_rows(outcome: dict, instrument: Instrument, data: ReportData
 def _instrument_block(outcome: dict, data: ReportData) -> list:
     instrument = INSTRUMENTS[outcome["instrument"]]
     risk_answers = data.risk_answers_by_administration()
-    chart = instrument_chart(instrument, outcome["points"], outcome["baseline"], risk_answers)
+    chart = instrument_chart(
+        instrument, outcome["points"], outcome["baseline"], risk_answers, TEXT_WIDTH
+    )
     rows, highlight = _administration_rows(outcome, instrument, data)
     return [
         _p(_instrument_heading(instrument), "h3"),
         *[_p(line, "outcome") for line in _outcome_lines(outcome)],
-        _image(chart),
+        chart,
         Spacer(1, 0.15 * cm),
         _table(rows, highlight=highlight),
     ]
@@ -398,7 +384,10 @@ def _roots(data: ReportData) -> list:
     if sessions_by_root:
         flow.append(
             KeepTogether(
-                [_p("Completed sessions by root", "h3"), _image(roots_timeline(sessions_by_root))]
+                [
+                    _p("Completed sessions by root", "h3"),
+                    roots_timeline(sessions_by_root, TEXT_WIDTH),
+                ]
             )
         )
     return flow
@@ -558,7 +547,7 @@ def _page_canvas(running_head: str):
 
         def _stamp(self, number: int, total: int) -> None:
             self.saveState()
-            self.setFont("DejaVu", 8)
+            self.setFont(REGULAR, 8)
             self.setFillColor(colors.HexColor("#455a64"))
             self.drawString(MARGIN, PAGE_HEIGHT - 1.2 * cm, running_head)
             self.drawRightString(PAGE_WIDTH - MARGIN, 1.1 * cm, f"Page {number} of {total}")

@@ -11,8 +11,8 @@ change to the report, regenerate the references and the documentation's example 
 
 and look at the new images before committing them. Stable by construction: the data and the
 generation time are fixed, the fonts ship with the packages (DejaVu Sans from matplotlib,
-embedded in the PDF), and charts draw with matplotlib's Agg backend at a fixed size,
-resolution and style, with no randomness.
+embedded in the PDF), and charts are vector graphics drawn at a fixed size, with no
+randomness.
 """
 
 import dataclasses

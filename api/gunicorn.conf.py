@@ -8,14 +8,13 @@ Every value can be overridden from the environment, so one committed file serves
 - `WEB_CONCURRENCY` (default 2 x cores + 1): worker processes. Rootwise's requests spend much
   of their time waiting on PostgreSQL, so a few more workers than cores keeps the CPU busy.
 - `GUNICORN_TIMEOUT` (default 30 s): a worker silent for longer is killed and replaced; the
-  PDF report, the slowest request, takes about half a second.
+  PDF report, the slowest request, takes a fraction of a second.
 - `GUNICORN_ACCESS_LOG` (default off): `-` for stdout. Rootwise already keeps its own audit
   trail in the database; an access log would duplicate paths, not add to them. When on, it logs
   paths without their query strings (which can hold a client's name) and without Referer.
 
-Sync workers: each handles one request at a time, which suits CPU-bound Django views and
-matplotlib (not thread-safe) in the PDF report. Each worker keeps its own database connection
-for DB_CONN_MAX_AGE seconds.
+Sync workers: each handles one request at a time, which suits CPU-bound Django views. Each worker
+keeps its own database connection for DB_CONN_MAX_AGE seconds.
 """
 
 import multiprocessing

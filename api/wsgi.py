@@ -12,7 +12,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "api.settings")
 application = get_wsgi_application()
 
 # Django imports the URL tree (every view, and what they import: the PDF report's reportlab
-# and matplotlib among them) on the first request it resolves, simplejwt its token backend
+# among them) on the first request it resolves, simplejwt its token backend
 # (PyJWT, cryptography's x509) on the first token it checks, and the lists build the queries of
 # their inline rows on first use. Done here, that happens once in gunicorn's arbiter
 # (preload_app), before the fork, instead of in each worker's first request.

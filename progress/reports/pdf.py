@@ -10,6 +10,7 @@ a new section is one more function in `SECTIONS`.
 import io
 from xml.sax.saxutils import escape
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
@@ -33,6 +34,10 @@ from progress.reports.charts import better_words, instrument_chart, roots_timeli
 from progress.reports.data import ReportData, flag_answer
 from progress.reports.fonts import BOLD, REGULAR
 from sessions.notes import NOTE_SERIALIZERS
+
+# Compressed streams go into the PDF as binary rather than ASCII85 text: ReportLab's ASCII85
+# encoder is pure Python and a sizeable share of the build, and readers see no difference.
+rl_config.useA85 = 0
 
 _styles = getSampleStyleSheet()
 STYLES = {

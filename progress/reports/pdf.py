@@ -10,10 +10,12 @@ a new section is one more function in `SECTIONS`.
 import io
 from xml.sax.saxutils import escape
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     KeepTogether,
@@ -32,6 +34,10 @@ from progress.reports.charts import better_words, instrument_chart, roots_timeli
 from progress.reports.data import ReportData, flag_answer
 from progress.reports.fonts import BOLD, REGULAR
 from sessions.notes import NOTE_SERIALIZERS
+
+# Compressed streams go into the PDF as binary rather than ASCII85 text: ReportLab's ASCII85
+# encoder is pure Python and a sizeable share of the build, and readers see no difference.
+rl_config.useA85 = 0
 
 _styles = getSampleStyleSheet()
 STYLES = {
@@ -64,16 +70,36 @@ def _p(text: str, style: str = "body") -> Paragraph:
     return Paragraph(escape(str(text)), STYLES[style])
 
 
+CELL = STYLES["small"]
+
+
+def _cell(value, room: float) -> str | Paragraph:
+    """A cell's text as a plain string when it already stands on one line as a paragraph would
+    set it (drawn by the table itself, far cheaper to lay out than a Paragraph); otherwise a
+    paragraph, which wraps and normalises spacing."""
+    text = str(value)
+    if " ".join(text.split()) == text and stringWidth(text, REGULAR, CELL.fontSize) < room:
+        return text
+    return _p(text, "small")
+
+
 def _table(
     rows: list[list], widths: list[float] | None = None, highlight=(), padding: float = 6
 ) -> Table:
-    """Cells as small paragraphs, the header row repeated on each page; rows whose index (in
+    """Cells in the small style, the header row repeated on each page; rows whose index (in
     `rows`, header included) is in `highlight` are shaded."""
     widths = widths or [TEXT_WIDTH / len(rows[0])] * len(rows[0])
+    rooms = [width - 2 * padding for width in widths]
     table = Table(
-        [[_p(cell, "small") for cell in row] for row in rows], colWidths=widths, repeatRows=1
+        [[_cell(cell, room) for cell, room in zip(row, rooms, strict=True)] for row in rows],
+        colWidths=widths,
+        repeatRows=1,
     )
     style = [
+        # Plain-string cells are set as the small style's paragraphs are: same baseline, same
+        # row height.
+        ("FONT", (0, 0), (-1, -1), REGULAR, CELL.fontSize, CELL.leading),
+        ("TEXTCOLOR", (0, 0), (-1, -1), CELL.textColor),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eceff1")),
         ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#b0bec5")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),

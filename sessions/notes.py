@@ -104,6 +104,11 @@ class NoteField(serializers.Field):
         return {"note_format": note_format, "note_sections": sections}
 
     def to_representation(self, session) -> dict | None:
-        if not session.note_format:
-            return None
-        return {"format": session.note_format, **session.note_sections}
+        return note_of(session)
+
+
+def note_of(session) -> dict | None:
+    """A session's note as the API shows it: its format and sections, or None for none yet."""
+    if not session.note_format:
+        return None
+    return {"format": session.note_format, **session.note_sections}

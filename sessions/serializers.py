@@ -14,7 +14,7 @@ from clients.selectors import clinical_staff
 from clients.serializers import ClientNameField
 from sessions.appointments.models import CancellationReason
 from sessions.models import Addendum, Session
-from sessions.notes import NoteField
+from sessions.notes import NoteField, note_of
 from sessions.selectors import ADDENDA, ROOTS
 
 # A session ends up to 600 minutes after it starts, and that end must still be a moment Python
@@ -172,12 +172,6 @@ class SessionSerializer(serializers.ModelSerializer):
         return client
 
 
-def _note(session: Session) -> dict | None:
-    if not session.note_format:
-        return None
-    return {"format": session.note_format, **session.note_sections}
-
-
 def _addendum(row: dict) -> dict:
     return {
         "id": str(row["id"]),
@@ -198,7 +192,7 @@ SESSION_FIELDS = {
     "kind": lambda session: session.kind,
     "status": lambda session: session.status,
     "roots_addressed": lambda session: [row["root"] for row in ROOTS.rows(session)],
-    "note": _note,
+    "note": note_of,
     "risk_level": lambda session: session.risk_level,
     "signed_at": lambda session: timestamp_or_none(session.signed_at),
     "signed_by": lambda session: id_or_none(session.signed_by_id),

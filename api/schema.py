@@ -10,8 +10,8 @@ from rest_framework import serializers
 from rest_framework.permissions import AllowAny, IsAuthenticated
 
 from api.concurrency import ConditionalWriteMixin
-from api.idempotency import HEADER as IDEMPOTENCY_KEY
-from api.idempotency import REPLAYED_HEADER, IdempotencyMixin
+from api.idempotency.mixins import HEADER as IDEMPOTENCY_KEY
+from api.idempotency.mixins import REPLAYED_HEADER, IdempotencyMixin
 from api.middleware import REQUEST_ID_HEADER
 from api.problems import PROBLEM_MEDIA_TYPE
 

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "api.auth.apps.AccountsConfig",
     "api.audit.apps.AuditConfig",
     "api.events.apps.EventsConfig",
+    "api.idempotency.apps.IdempotencyConfig",
     "clients.apps.ClientsConfig",
     "sessions.apps.TherapySessionsConfig",
     "assessments.apps.AssessmentsConfig",
@@ -223,7 +224,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Throttle counters, sign-in lock-outs and idempotency records must be shared by every app
+# Throttle counters, sign-in lock-outs and Idempotency-Key claims must be shared by every app
 # process: Redis when REDIS_URL is set, otherwise a table in the database (never memory).
 if os.environ.get("REDIS_URL"):
     CACHES = {
@@ -294,8 +295,9 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # the workers log as LOGGING below say
 CELERY_BEAT_SCHEDULE = {
     "measures-tick": {"task": "assessments.measures.tasks.tick", "schedule": 60.0},
     "webhooks-dispatch": {"task": "api.events.tasks.dispatch", "schedule": 5.0},
+    "idempotency-purge": {"task": "api.idempotency.tasks.purge", "schedule": 3600.0},
 }
-CELERY_IMPORTS = ["assessments.measures.tasks", "api.events.tasks"]
+CELERY_IMPORTS = ["assessments.measures.tasks", "api.events.tasks", "api.idempotency.tasks"]
 
 # Webhooks (docs/webhooks.md): how long a receiver has to answer a delivery, in seconds.
 WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", "10"))

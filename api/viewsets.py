@@ -6,7 +6,7 @@ from api.atomic import AtomicRequestMixin
 from api.audit.mixins import AuditedViewMixin
 from api.auth.models import User
 from api.concurrency import ConditionalWriteMixin
-from api.idempotency import IdempotencyMixin
+from api.idempotency.mixins import IdempotencyMixin
 
 
 class ScopedViewSetMixin:

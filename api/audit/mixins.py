@@ -13,7 +13,7 @@ from rest_framework.permissions import SAFE_METHODS
 from api.audit.models import AuditAction
 from api.audit.services import audit_records
 from api.exceptions import PreconditionFailed, ServiceUnavailable, problem_response
-from api.idempotency import REPLAYED_HEADER
+from api.idempotency.mixins import REPLAYED_HEADER
 
 logger = logging.getLogger("rootwise.audit")
 

@@ -1,10 +1,12 @@
 """Retries at the same moment with one Idempotency-Key: exactly one record is created, and a retry
-while the first request runs (in another process too) is a 409."""
+while the first request runs (in another process too) is a 409. A request that outlives its
+claim writes nothing if a retry wrote first."""
 
 import threading
 from unittest import mock
 
 import pytest
+from django.core.cache import cache
 from django.utils.module_loading import import_string
 
 from clients.models import Client
@@ -73,3 +75,43 @@ def test_a_retry_from_another_process_while_the_first_runs_is_a_409(practice):
     after = post(as_caller(clinician), "/api/v1/clients/", body)
     assert after["Idempotent-Replayed"] == "true"
     assert after.json() == first_response.json()
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_request_that_outlived_its_claim_is_refused_when_a_retry_wrote_first(practice):
+    """The first request is held inside its create past its claim's minute; meanwhile a retry
+    takes the key and commits. The first's write is rolled back: the key writes once."""
+    clinician = UserFactory(practice=practice)
+    body = _client_body(None)
+    real = import_string("clients.services.client_create")
+    inside_create, retry_answered = threading.Event(), threading.Event()
+
+    def create_when_released(*args, **kwargs):
+        if not inside_create.is_set():
+            inside_create.set()
+            assert retry_answered.wait(timeout=10)
+        return real(*args, **kwargs)
+
+    def first():
+        return post(as_caller(clinician), "/api/v1/clients/", body)
+
+    def retry_after_the_claim_lapsed():
+        assert inside_create.wait(timeout=10)
+        cache.clear()
+        try:
+            return post(as_caller(clinician), "/api/v1/clients/", body)
+        finally:
+            retry_answered.set()
+
+    with mock.patch("clients.services.client_create", side_effect=create_when_released):
+        first_response, retry_response = run_together(first, retry_after_the_claim_lapsed)
+
+    assert retry_response.status_code == 201, retry_response.content
+    assert "Idempotent-Replayed" not in retry_response
+    assert_problem(first_response, 409)
+    (stored,) = Client.objects.filter(primary_clinician=clinician)
+    assert str(stored.pk) == retry_response.json()["id"]
+    after = post(as_caller(clinician), "/api/v1/clients/", body)
+    assert after["Idempotent-Replayed"] == "true"
+    assert after.json() == retry_response.json()

@@ -69,11 +69,15 @@ def test_a_measure_link_is_answered_without_its_rate_counted(db):
 
 
 def test_a_write_done_before_redis_went_away_is_answered_not_a_500(clinician):
-    """The key was claimed, the write committed, then the response could not be kept."""
+    """The key was claimed, the write committed, then its claim could not be let go."""
     cache_gone_after_claim = mock.Mock(wraps=cache)
-    cache_gone_after_claim.set.side_effect = redis.exceptions.ConnectionError("gone")
-    with mock.patch("api.idempotency.cache", cache_gone_after_claim):
-        response = post(as_caller(clinician), "/api/v1/clients/", _client_body(None))
+    cache_gone_after_claim.delete.side_effect = redis.exceptions.ConnectionError("gone")
+    api = as_caller(clinician)
+    with mock.patch("api.idempotency.mixins.cache", cache_gone_after_claim):
+        response = post(api, "/api/v1/clients/", _client_body(None))
+    retry = post(api, "/api/v1/clients/", _client_body(None))
 
     assert response.status_code == 201, response.content
     assert Client.objects.filter(pk=response.json()["id"]).exists()
+    assert (retry["Idempotent-Replayed"], retry.json()) == ("true", response.json())
+    assert Client.objects.count() == 1

@@ -80,3 +80,18 @@ def test_rotation_can_run_again(written, settings):
 
     assert rotate() == first
     assert Homework.objects.get().outcome_note == f"H {SENTINEL}"
+
+
+def test_rotation_re_encrypts_the_responses_kept_for_retries(key_a, clinician, as_user):
+    api = as_user(clinician)
+    key = {"HTTP_IDEMPOTENCY_KEY": "rotation-kept"}
+    body = {"given_name": "Ada", "family_name": SENTINEL}
+    first = api.post("/api/v1/clients/", body, format="json", **key)
+
+    key_a.FIELD_ENCRYPTION_KEYS = [KEY_B, KEY_A]
+    assert "  idempotency.KeptResponse (body): 1" in rotate()
+    key_a.FIELD_ENCRYPTION_KEYS = [KEY_B]
+    replay = api.post("/api/v1/clients/", body, format="json", **key)
+
+    assert first.status_code == 201, first.content
+    assert (replay["Idempotent-Replayed"], replay.json()) == ("true", first.json())

@@ -41,6 +41,10 @@ REPLAYED_HEADER = "Idempotent-Replayed"
 # with its process (killed, out of memory) before its commit can be retried the same minute.
 IN_FLIGHT_SECONDS = 60
 STILL_RUNNING = "A request with this Idempotency-Key is still being processed."
+ANSWERED_FIRST = (
+    "Another request with this Idempotency-Key was answered first; send this one again for its "
+    "answer."
+)
 VALID_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")  # visible ASCII
 
 
@@ -132,7 +136,7 @@ class IdempotencyMixin:
             # key's one write is that retry's, and this one's is rolled back. The claim now is
             # not this request's to let go.
             self._idempotency_claim = None
-            raise Conflict(STILL_RUNNING) from None
+            raise Conflict(ANSWERED_FIRST) from None
 
     def handle_exception(self, exc):
         if isinstance(exc, _Replay):

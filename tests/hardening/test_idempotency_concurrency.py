@@ -40,13 +40,9 @@ def test_concurrent_replays_create_exactly_one_record(practice):
     assert Client.objects.filter(primary_clinician=clinician).count() == 1
 
 
-@postgresql_only
-@pytest.mark.django_db(transaction=True)
-def test_a_retry_from_another_process_while_the_first_runs_is_a_409(practice):
-    """The first request is held inside its create until the retry, on another connection,
-    has its answer."""
-    clinician = UserFactory(practice=practice)
-    body = _client_body(None)
+def first_held_while_a_retry_runs(clinician, body, before_retry=lambda: None) -> tuple:
+    """The first request's answer and the retry's: the first is held inside its create until
+    the retry, on another connection, has its answer; `before_retry` runs as the retry is sent."""
     real = import_string("clients.services.client_create")
     inside_create, retry_answered = threading.Event(), threading.Event()
 
@@ -61,13 +57,23 @@ def test_a_retry_from_another_process_while_the_first_runs_is_a_409(practice):
 
     def retry():
         assert inside_create.wait(timeout=10)
+        before_retry()
         try:
             return post(as_caller(clinician), "/api/v1/clients/", body)
         finally:
             retry_answered.set()
 
     with mock.patch("clients.services.client_create", side_effect=create_when_released):
-        first_response, retry_response = run_together(first, retry)
+        return run_together(first, retry)
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_retry_from_another_process_while_the_first_runs_is_a_409(practice):
+    clinician = UserFactory(practice=practice)
+    body = _client_body(None)
+
+    first_response, retry_response = first_held_while_a_retry_runs(clinician, body)
 
     assert first_response.status_code == 201, first_response.content
     assert_problem(retry_response, 409)
@@ -80,36 +86,19 @@ def test_a_retry_from_another_process_while_the_first_runs_is_a_409(practice):
 @postgresql_only
 @pytest.mark.django_db(transaction=True)
 def test_a_request_that_outlived_its_claim_is_refused_when_a_retry_wrote_first(practice):
-    """The first request is held inside its create past its claim's minute; meanwhile a retry
-    takes the key and commits. The first's write is rolled back: the key writes once."""
+    """The first request is held inside its create past its claim's minute (the claim lapses
+    as the retry is sent); the retry takes the key and commits. The first's write is rolled
+    back: the key writes once."""
     clinician = UserFactory(practice=practice)
     body = _client_body(None)
-    real = import_string("clients.services.client_create")
-    inside_create, retry_answered = threading.Event(), threading.Event()
 
-    def create_when_released(*args, **kwargs):
-        if not inside_create.is_set():
-            inside_create.set()
-            assert retry_answered.wait(timeout=10)
-        return real(*args, **kwargs)
-
-    def first():
-        return post(as_caller(clinician), "/api/v1/clients/", body)
-
-    def retry_after_the_claim_lapsed():
-        assert inside_create.wait(timeout=10)
-        cache.clear()
-        try:
-            return post(as_caller(clinician), "/api/v1/clients/", body)
-        finally:
-            retry_answered.set()
-
-    with mock.patch("clients.services.client_create", side_effect=create_when_released):
-        first_response, retry_response = run_together(first, retry_after_the_claim_lapsed)
+    first_response, retry_response = first_held_while_a_retry_runs(
+        clinician, body, before_retry=cache.clear
+    )
 
     assert retry_response.status_code == 201, retry_response.content
     assert "Idempotent-Replayed" not in retry_response
-    assert_problem(first_response, 409)
+    assert "answered first" in assert_problem(first_response, 409)["detail"]
     (stored,) = Client.objects.filter(primary_clinician=clinician)
     assert str(stored.pk) == retry_response.json()["id"]
     after = post(as_caller(clinician), "/api/v1/clients/", body)
